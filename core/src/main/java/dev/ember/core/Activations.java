@@ -1,0 +1,66 @@
+package dev.ember.core;
+
+import dev.ember.core.spi.Activation;
+
+/** Activation functions and softmax with their backward passes (used by the autodiff in {@code nn}). */
+public final class Activations {
+    private Activations() {
+    }
+
+    public static Tensor forward(Activation act, double alpha, Tensor x) {
+        String op = name(act);
+        x.checkOpen(op);
+        Checks.finite(op, "alpha", alpha);
+        Tensor y = x.copy();
+        x.backend().activation(act, alpha, y.span(), y.span(), y.size());
+        return y;
+    }
+
+    /** {@code dx = dy * act'(x)} given the forward input {@code x} and output {@code y}. */
+    public static Tensor backward(Activation act, double alpha, Tensor x, Tensor y, Tensor dy) {
+        String op = name(act) + "Backward";
+        Checks.sameBackendAndDtype(op, x, y);
+        Checks.sameBackendAndDtype(op, x, dy);
+        Checks.sameShape(op, "y", x, y);
+        Checks.sameShape(op, "dy", x, dy);
+        Tensor dx = dy.copy();
+        Dense.use(x, xd -> Dense.use(y, yd ->
+                x.backend().activationBackward(act, alpha, xd.span(), yd.span(), dx.span(), dx.span(), dx.size())));
+        return dx;
+    }
+
+    /** Softmax or log-softmax along the last axis. */
+    public static Tensor softmax(boolean log, Tensor x) {
+        String op = log ? "logSoftmax" : "softmax";
+        x.checkOpen(op);
+        if (x.rank() == 0) {
+            throw new IllegalArgumentException(op + ": needs rank >= 1, got a scalar");
+        }
+        int cols = x.dim(-1);
+        int rows = x.size() / cols;
+        Tensor y = x.copy();
+        x.backend().softmax(log, y.span(), y.span(), rows, cols);
+        return y;
+    }
+
+    /** Gradient of {@link #softmax} given its output {@code y} and the upstream gradient {@code dy}. */
+    public static Tensor softmaxBackward(boolean log, Tensor y, Tensor dy) {
+        String op = log ? "logSoftmaxBackward" : "softmaxBackward";
+        Checks.sameBackendAndDtype(op, y, dy);
+        Checks.sameShape(op, "dy", y, dy);
+        int cols = y.dim(-1);
+        int rows = y.size() / cols;
+        Tensor dx = dy.copy();
+        Dense.use(y, yd -> y.backend().softmaxBackward(log, yd.span(), dx.span(), dx.span(), rows, cols));
+        return dx;
+    }
+
+    private static String name(Activation act) {
+        return switch (act) {
+            case RELU -> "relu";
+            case LEAKY_RELU -> "leakyRelu";
+            case SIGMOID -> "sigmoid";
+            case TANH -> "tanh";
+        };
+    }
+}

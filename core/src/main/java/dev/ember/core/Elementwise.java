@@ -1,0 +1,67 @@
+package dev.ember.core;
+
+import dev.ember.core.spi.BinaryOp;
+import dev.ember.core.spi.Operand;
+import dev.ember.core.spi.UnaryOp;
+
+/** Element-wise operations with numpy broadcasting for operands of rank up to 2. */
+final class Elementwise {
+    private Elementwise() {
+    }
+
+    static Tensor unary(String operation, UnaryOp op, double param, Tensor x) {
+        x.checkOpen(operation);
+        Checks.finite(operation, "scalar", param);
+        Tensor out = x.copy();
+        x.backend().unary(op, param, out.span(), out.span(), out.size());
+        return out;
+    }
+
+    static Tensor binary(String operation, BinaryOp op, Tensor a, Tensor b) {
+        Checks.sameBackendAndDtype(operation, a, b);
+        if (a.shape().equals(b.shape()) && a.isContiguous() && b.isContiguous()) {
+            Tensor out = Tensor.zeros(a.backend(), a.dtype(), a.shape());
+            int n = a.size();
+            a.backend().binary(op, 1, n, Operand.dense(a.span(), n), Operand.dense(b.span(), n), out.span());
+            return out;
+        }
+        if (a.rank() > 2 || b.rank() > 2) {
+            throw new IllegalArgumentException(operation + ": broadcasting supports rank <= 2 (or equal shapes), got "
+                    + a.shape() + " and " + b.shape());
+        }
+        int rows = broadcast(operation, rows(a), rows(b), a, b);
+        int cols = broadcast(operation, cols(a), cols(b), a, b);
+        Shape outShape = a.rank() == 2 || b.rank() == 2 ? Shape.of(rows, cols)
+                : a.rank() == 1 || b.rank() == 1 ? Shape.of(cols) : Shape.scalar();
+        Tensor out = Tensor.zeros(a.backend(), a.dtype(), outShape);
+        a.backend().binary(op, rows, cols, operand(a), operand(b), out.span());
+        return out;
+    }
+
+    private static int rows(Tensor t) {
+        return t.rank() == 2 ? t.dim(0) : 1;
+    }
+
+    private static int cols(Tensor t) {
+        return t.rank() == 0 ? 1 : t.dim(-1);
+    }
+
+    private static int broadcast(String operation, int x, int y, Tensor a, Tensor b) {
+        if (x == y || y == 1) {
+            return x;
+        }
+        if (x == 1) {
+            return y;
+        }
+        throw new IllegalArgumentException(operation + ": shapes cannot be broadcast together: " + a.shape()
+                + " and " + b.shape());
+    }
+
+    /** Strides of a rank <= 2 view as a 2-D operand; a broadcast (size-1) axis gets stride 0. */
+    private static Operand operand(Tensor t) {
+        int[] s = t.strides();
+        int rowStride = t.rank() == 2 && t.dim(0) > 1 ? s[0] : 0;
+        int colStride = t.rank() >= 1 && t.dim(-1) > 1 ? s[s.length - 1] : 0;
+        return new Operand(t.span(), rowStride, colStride);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.ember.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Frees every tensor created inside it, on the thread that opened it:
+ * <pre>{@code
+ * try (var scope = Scope.open()) {
+ *     Tensor h = x.matmul(w).relu();      // freed when the scope closes
+ *     result = scope.keep(h.sum(0));     // survives: handed to the enclosing scope, if any
+ * }
+ * }</pre>
+ * Scopes nest; a kept tensor moves to the enclosing scope, or becomes unscoped at the outermost
+ * level (then its owner closes it).
+ */
+public final class Scope implements AutoCloseable {
+    private static final ThreadLocal<Deque<Scope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final List<Tensor> owned = new ArrayList<>();
+    private final Thread thread = Thread.currentThread();
+    private boolean closed;
+
+    private Scope() {
+    }
+
+    public static Scope open() {
+        Scope scope = new Scope();
+        STACK.get().push(scope);
+        return scope;
+    }
+
+    /** Called by every tensor constructor. */
+    static void register(Tensor tensor) {
+        Scope current = STACK.get().peek();
+        if (current != null) {
+            current.owned.add(tensor);
+        }
+    }
+
+    /** Removes {@code tensor} from this scope and hands it to the enclosing one; returns it. */
+    public Tensor keep(Tensor tensor) {
+        checkOpen("keep");
+        if (!owned.remove(tensor)) {
+            throw new IllegalArgumentException("scope.keep: tensor " + tensor + " was not created in this scope");
+        }
+        Deque<Scope> stack = STACK.get();
+        Scope parent = null;
+        boolean seenThis = false;
+        for (Scope s : stack) {
+            if (seenThis) {
+                parent = s;
+                break;
+            }
+            seenThis = s == this;
+        }
+        if (parent != null) {
+            parent.owned.add(tensor);
+        }
+        return tensor;
+    }
+
+    /** Number of open tensors this scope will free. */
+    public int liveTensors() {
+        return (int) owned.stream().filter(t -> !t.isClosed()).count();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        checkOpen("close");
+        Deque<Scope> stack = STACK.get();
+        if (stack.peek() != this) {
+            throw new IllegalStateException("scope.close: scopes must be closed innermost first");
+        }
+        stack.pop();
+        closed = true;
+        for (int i = owned.size() - 1; i >= 0; i--) {
+            owned.get(i).close();
+        }
+        owned.clear();
+    }
+
+    private void checkOpen(String operation) {
+        if (closed) {
+            throw new IllegalStateException("scope." + operation + ": the scope is already closed");
+        }
+        if (Thread.currentThread() != thread) {
+            throw new IllegalStateException("scope." + operation + ": a scope must be used on the thread that opened it ("
+                    + thread.getName() + ")");
+        }
+    }
+}
