@@ -32,7 +32,7 @@ public final class Parallel {
      */
     public void forRange(int n, int grain, Range body) {
         int chunks = (int) Math.min(threads, Math.max(1, (long) n / Math.max(1, grain)));
-        if (chunks <= 1 || ForkJoinPool.getPool() == pool) {
+        if (chunks <= 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) {
             body.run(0, n);
             return;
         }
