@@ -1,0 +1,112 @@
+package dev.ember.bench.report;
+
+import dev.ember.bench.BenchBackends;
+import dev.ember.bench.GemmProblem;
+import dev.ember.bench.GemmShape;
+import dev.ember.core.DType;
+import dev.ember.core.spi.Backend;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.function.Consumer;
+
+/**
+ * Ember's GEMM next to numpy/OpenBLAS at the same thread count, in one invocation. For every shape
+ * the two are timed in alternating rounds, so a noisy neighbour slows both alike; each side's
+ * figure is the median over rounds of per-round medians.
+ */
+public final class GemmComparison {
+    /** What to measure. */
+    public record Options(String backend, List<GemmShape> shapes, List<Integer> threads, List<DType> dtypes,
+                          int rounds, OptionalDouble clockGhz) {
+        public Options {
+            if (shapes.isEmpty() || threads.isEmpty() || dtypes.isEmpty()) {
+                throw new IllegalArgumentException("bench gemm: sizes, threads and dtypes must not be empty");
+            }
+            for (int t : threads) {
+                if (t < 1) {
+                    throw new IllegalArgumentException("bench gemm: thread counts must be >= 1, got " + t);
+                }
+            }
+            if (rounds < 1) {
+                throw new IllegalArgumentException("bench gemm: rounds must be >= 1, got " + rounds);
+            }
+        }
+    }
+
+    /** The whole report: rows, the assumed FP32 peak of all cores, and what the baseline was. */
+    public record Report(List<GemmResult> results, double peakGflops, double clockGhz, String baseline) {
+    }
+
+    private GemmComparison() {
+    }
+
+    public static Report run(Options options, Consumer<String> progress) {
+        double clock = PeakFlops.clockGhz(options.clockGhz());
+        double perCore = PeakFlops.gflopsPerCore(clock);
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<GemmResult> results = new ArrayList<>();
+        String baselineName = "none";
+        for (int threads : options.threads()) {
+            Backend backend = BenchBackends.open(options.backend(), threads);
+            NumpyBaseline.Availability numpy = NumpyBaseline.start(threads);
+            if (numpy.baseline() == null) {
+                progress.accept("numpy baseline unavailable (" + numpy.reason() + "): reporting Ember alone");
+            } else {
+                baselineName = numpy.baseline().description();
+            }
+            try {
+                for (DType dtype : options.dtypes()) {
+                    for (GemmShape shape : options.shapes()) {
+                        GemmResult r = measure(backend, numpy.baseline(), dtype, shape, threads, options.rounds(),
+                                perCore * Math.min(threads, cores));
+                        results.add(r);
+                        progress.accept(String.format("%s %s %s threads=%d: %.1f GFLOPS, numpy %.1f, ratio %.2f",
+                                r.op(), r.backend(), shape, threads, r.gflops(), r.baselineGflops(), r.ratio()));
+                    }
+                }
+            } finally {
+                if (numpy.baseline() != null) {
+                    numpy.baseline().close();
+                }
+                BenchBackends.release(backend);
+            }
+        }
+        return new Report(results, perCore * cores, clock, baselineName);
+    }
+
+    private static GemmResult measure(Backend backend, NumpyBaseline numpy, DType dtype, GemmShape shape,
+                                      int threads, int rounds, double peak) {
+        int reps = repetitionsFor(shape);
+        double[] ember = new double[rounds];
+        double[] base = new double[rounds];
+        try (GemmProblem problem = new GemmProblem(backend, dtype, shape)) {
+            for (int r = 0; r < rounds; r++) {
+                ember[r] = Timing.medianSeconds(problem::run, r == 0 ? reps : 1, reps);
+                base[r] = numpy == null ? Double.NaN : numpySeconds(numpy, dtype, shape, reps);
+            }
+        }
+        double gflops = shape.flops() / Timing.median(ember) * 1e-9;
+        double baseGflops = numpy == null ? Double.NaN : shape.flops() / Timing.median(base) * 1e-9;
+        String op = dtype == DType.F32 ? "sgemm" : "dgemm";
+        double fraction = gflops / (dtype == DType.F32 ? peak : peak / 2);
+        return new GemmResult(op, backend.name(), shape.m(), shape.n(), shape.k(), shape.transA(), shape.transB(),
+                threads, gflops, numpy == null ? "none" : "numpy", baseGflops, gflops / baseGflops, fraction);
+    }
+
+    private static double numpySeconds(NumpyBaseline numpy, DType dtype, GemmShape shape, int reps) {
+        try {
+            return numpy.medianSeconds(dtype, shape, reps);
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench gemm: numpy baseline failed", e);
+        }
+    }
+
+    /** Enough repetitions for about a quarter second of work per round at ~50 GFLOPS. */
+    private static int repetitionsFor(GemmShape shape) {
+        return (int) Math.max(3, Math.min(200, 0.25 * 50e9 / shape.flops()));
+    }
+}
