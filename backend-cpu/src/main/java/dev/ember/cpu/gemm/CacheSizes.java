@@ -1,0 +1,64 @@
+package dev.ember.cpu.gemm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Per-core data cache capacities in bytes, read from Linux sysfs
+ * ({@code /sys/devices/system/cpu/cpu0/cache/index*}); a shared cache is divided by the number of
+ * CPUs sharing it. Falls back to 32 KiB L1d, 512 KiB L2 and 2 MiB of L3 per core.
+ */
+record CacheSizes(int l1, int l2, int l3) {
+    static final CacheSizes DEFAULT = new CacheSizes(32 << 10, 512 << 10, 2 << 20);
+
+    static CacheSizes detect() {
+        int l1 = DEFAULT.l1, l2 = DEFAULT.l2, l3 = DEFAULT.l3;
+        Path root = Path.of("/sys/devices/system/cpu/cpu0/cache");
+        for (int index = 0; index < 8; index++) {
+            Path dir = root.resolve("index" + index);
+            try {
+                if (!Files.isDirectory(dir) || read(dir, "type").equals("Instruction")) {
+                    continue;
+                }
+                int bytes = parseSize(read(dir, "size")) / Math.max(1, cpuCount(read(dir, "shared_cpu_list")));
+                switch (Integer.parseInt(read(dir, "level"))) {
+                    case 1 -> l1 = bytes;
+                    case 2 -> l2 = bytes;
+                    case 3 -> l3 = bytes;
+                    default -> { }
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                // keep the default for this level
+            }
+        }
+        return new CacheSizes(Math.max(l1, 4 << 10), Math.max(l2, 64 << 10), Math.max(l3, 256 << 10));
+    }
+
+    private static String read(Path dir, String name) throws IOException {
+        return Files.readString(dir.resolve(name)).trim();
+    }
+
+    /** Parses sysfs sizes such as {@code 32K}, {@code 1024K}, {@code 32M}. */
+    static int parseSize(String size) {
+        char unit = Character.toUpperCase(size.charAt(size.length() - 1));
+        long scale = switch (unit) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            default -> 1;
+        };
+        String digits = Character.isDigit(unit) ? size : size.substring(0, size.length() - 1);
+        return (int) Math.min(Integer.MAX_VALUE, Long.parseLong(digits) * scale);
+    }
+
+    /** Counts the CPUs in a list such as {@code 0-3,8,10-11}. */
+    static int cpuCount(String list) {
+        int count = 0;
+        for (String part : list.split(",")) {
+            String[] range = part.trim().split("-");
+            count += range.length == 1 ? 1 : Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
+        }
+        return count;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.ember.cpu.gemm;
+
+import static dev.ember.cpu.gemm.FloatMicroKernel.L;
+import static dev.ember.cpu.gemm.FloatMicroKernel.MR;
+import static dev.ember.cpu.gemm.FloatMicroKernel.NR;
+import static dev.ember.cpu.gemm.FloatMicroKernel.SPECIES;
+
+import java.util.Arrays;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Copies blocks of op(A) and op(B) into the micro-kernel's layout, absorbing the transposes (and
+ * alpha, on A), so one kernel serves all four cases. Micro-panel {@code q} of a block packed with
+ * depth {@code kc} starts at {@code q * MR * kc} (A) or {@code q * NR * kc} (B); rows of A past
+ * {@code m} and columns of B past {@code n} are zero.
+ */
+final class FloatPacking {
+    private FloatPacking() {
+    }
+
+    /** Packs {@code alpha * op(A)[i0 : i0+mc, p0 : p0+kc]} into MR-row micro-panels. */
+    static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
+                      int i0, int mc, int p0, int kc, float[] dst) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int rows = Math.min(MR, mc - ir), d = ir * kc, i = i0 + ir;
+            if (rows < MR) {
+                Arrays.fill(dst, d, d + MR * kc, 0f);
+            }
+            if (transA) {            // op(A)[i, p] = a[p * lda + i]: rows are contiguous
+                for (int p = 0, s = aOff + p0 * lda + i; p < kc; p++, s += lda, d += MR) {
+                    for (int r = 0; r < rows; r++) {
+                        dst[d + r] = alpha * a[s + r];
+                    }
+                }
+            } else if (rows == MR) { // op(A)[i, p] = a[i * lda + p]: MR row streams
+                for (int p = 0, s = aOff + i * lda + p0; p < kc; p++, s++, d += MR) {
+                    for (int r = 0; r < MR; r++) {
+                        dst[d + r] = alpha * a[s + r * lda];
+                    }
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    for (int p = 0, s = aOff + (i + r) * lda + p0; p < kc; p++) {
+                        dst[d + p * MR + r] = alpha * a[s + p];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs {@code op(B)[p0 : p0+kc, j0 : j0+nc]} into NR-column micro-panels. */
+    static void packB(boolean transB, float[] b, int bOff, int ldb,
+                      int p0, int kc, int j0, int nc, float[] dst) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr), d = jr * kc, j = j0 + jr;
+            if (cols < NR) {
+                Arrays.fill(dst, d, d + NR * kc, 0f);
+            }
+            if (transB) {            // op(B)[p, j] = b[j * ldb + p]: columns are contiguous
+                for (int col = 0; col < cols; col++) {
+                    for (int p = 0, s = bOff + (j + col) * ldb + p0; p < kc; p++) {
+                        dst[d + p * NR + col] = b[s + p];
+                    }
+                }
+            } else if (cols == NR) { // op(B)[p, j] = b[p * ldb + j]: whole vectors
+                for (int p = 0, s = bOff + p0 * ldb + j; p < kc; p++, s += ldb, d += NR) {
+                    for (int v = 0; v < NR; v += L) {
+                        FloatVector.fromArray(SPECIES, b, s + v).intoArray(dst, d + v);
+                    }
+                }
+            } else {
+                for (int p = 0, s = bOff + p0 * ldb + j; p < kc; p++, s += ldb, d += NR) {
+                    System.arraycopy(b, s, dst, d, cols);
+                }
+            }
+        }
+    }
+}

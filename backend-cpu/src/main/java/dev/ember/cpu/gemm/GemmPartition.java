@@ -1,0 +1,67 @@
+package dev.ember.cpu.gemm;
+
+/**
+ * Splits C into a {@code rows x cols} grid of independent sub-products, one per thread. Each part
+ * runs the whole blocked loop nest on its own rows of op(A) and columns of op(B), packing them
+ * itself, so threads share nothing and never wait on each other; the price is that every column
+ * part packs its rows of A and every row part its columns of B. The grid minimises an estimate of
+ * the slowest part's time: its flops plus its packing.
+ */
+record GemmPartition(int rows, int cols, int m, int n, int mr, int nr) {
+    /** Below this many multiply-adds a product runs on the calling thread. */
+    static final long SERIAL_WORK = 64L * 64 * 64;
+    /** Flops that packing one element is assumed to cost (a memory-bound scalar copy). */
+    private static final long PACK_COST = 32;
+
+    static GemmPartition of(int m, int n, int k, int threads, int mr, int nr) {
+        int rowTiles = (m + mr - 1) / mr;
+        int colTiles = (n + nr - 1) / nr;
+        if (threads <= 1 || (long) m * n * k < SERIAL_WORK) {
+            return new GemmPartition(1, 1, m, n, mr, nr);
+        }
+        int bestRows = 1, bestCols = 1;
+        long bestCost = Long.MAX_VALUE;
+        for (int r = 1; r <= Math.min(threads, rowTiles); r++) {
+            int c = Math.min(threads / r, colTiles);
+            long partRows = (long) ceilDiv(rowTiles, r) * mr;
+            long partCols = (long) ceilDiv(colTiles, c) * nr;
+            long cost = 2 * partRows * partCols * k + PACK_COST * (partRows + partCols) * k;
+            if (cost < bestCost) {
+                bestCost = cost;
+                bestRows = r;
+                bestCols = c;
+            }
+        }
+        return new GemmPartition(bestRows, bestCols, m, n, mr, nr);
+    }
+
+    int parts() {
+        return rows * cols;
+    }
+
+    int rowStart(int part) {
+        return bound(part / cols, rows, m, mr);
+    }
+
+    int rowEnd(int part) {
+        return bound(part / cols + 1, rows, m, mr);
+    }
+
+    int colStart(int part) {
+        return bound(part % cols, cols, n, nr);
+    }
+
+    int colEnd(int part) {
+        return bound(part % cols + 1, cols, n, nr);
+    }
+
+    /** The first index of slice {@code i} of {@code length} split into {@code slices} in whole tiles. */
+    private static int bound(int i, int slices, int length, int tile) {
+        int tiles = (length + tile - 1) / tile;
+        return Math.min(length, (int) ((long) tiles * i / slices) * tile);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}

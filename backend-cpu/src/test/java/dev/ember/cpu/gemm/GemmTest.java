@@ -1,0 +1,210 @@
+package dev.ember.cpu.gemm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.ember.cpu.kernels.Parallel;
+
+/**
+ * Compares {@link Gemm} with a double-precision triple loop over edge-heavy shapes, all four
+ * transpose combinations, padded leading dimensions, non-zero offsets, beta = 0 over a NaN-filled
+ * C, and 1 and 2 threads. Elements outside the logical matrices are NaN (A, B) or a sentinel (C)
+ * and must be neither read into the result nor written.
+ */
+class GemmTest {
+    private static final ForkJoinPool POOL = new ForkJoinPool(2);
+    private static final Gemm[] GEMMS = {new Gemm(new Parallel(POOL, 1)), new Gemm(new Parallel(POOL, 2))};
+    private static final float SENTINEL = 12345f;
+    private static final int A_OFF = 3, B_OFF = 5, C_OFF = 7;
+
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {1, 7, 3}, {3, 1, 7}, {7, 3, 1}, {3, 3, 3}, {7, 7, 7}, {17, 3, 7}, {3, 17, 33},
+        {17, 17, 17}, {33, 7, 17}, {7, 33, 65}, {33, 33, 33}, {64, 64, 64}, {65, 64, 64}, {64, 65, 64},
+        {64, 64, 65}, {65, 65, 65}, {127, 17, 64}, {17, 127, 65}, {64, 127, 127}, {127, 127, 127},
+        {127, 65, 33}, {1, 513, 65}, {513, 1, 65}, {65, 64, 513}, {1, 1, 513}, {513, 17, 7},
+        {17, 513, 33}, {33, 65, 513}, {513, 64, 64}, {64, 513, 127}, {127, 513, 65}, {513, 127, 33},
+        {128, 256, 100}, {100, 130, 300}, {513, 33, 513}, {200, 200, 200}, {1100, 40, 20},
+        {5, 8250, 9}, {3, 3, 4000},
+    };
+
+    @AfterAll
+    static void shutdown() {
+        POOL.shutdown();
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (int[] s : SHAPES) {
+            for (int t = 0; t < 4; t++) {
+                for (double beta : new double[] {0, 0.5}) {
+                    for (int threads = 1; threads <= 2; threads++) {
+                        cases.add(Arguments.of(s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, beta, threads));
+                    }
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "f32 m={0} n={1} k={2} tA={3} tB={4} beta={5} threads={6}")
+    @MethodSource("cases")
+    void sgemmMatchesReference(int m, int n, int k, boolean transA, boolean transB, double beta, int threads) {
+        Problem p = new Problem(m, n, k, transA, transB, beta, m * 31 + n * 7 + k);
+        float[] a = toFloat(p.a), b = toFloat(p.b), c = toFloat(p.c);
+        GEMMS[threads - 1].sgemm(transA, transB, m, n, k, (float) p.alpha, a, A_OFF, p.lda, b, B_OFF, p.ldb,
+                (float) beta, c, C_OFF, p.ldc);
+        p.check(toDouble(c), 1e-4 * Math.sqrt(k));
+    }
+
+    @ParameterizedTest(name = "f64 m={0} n={1} k={2} tA={3} tB={4} beta={5} threads={6}")
+    @MethodSource("cases")
+    void dgemmMatchesReference(int m, int n, int k, boolean transA, boolean transB, double beta, int threads) {
+        Problem p = new Problem(m, n, k, transA, transB, beta, m * 31 + n * 7 + k);
+        double[] c = p.c.clone();
+        GEMMS[threads - 1].dgemm(transA, transB, m, n, k, p.alpha, p.a, A_OFF, p.lda, p.b, B_OFF, p.ldb,
+                beta, c, C_OFF, p.ldc);
+        p.check(c, 1e-12);
+    }
+
+    @Test
+    void zeroAlphaOrDepthOnlyScalesC() {
+        for (Gemm gemm : GEMMS) {
+            float[] a = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+            float[] c = {1, 2, 3, 4};
+            gemm.sgemm(false, false, 2, 2, 2, 0f, a, 0, 2, a, 0, 2, 2f, c, 0, 2);
+            assertThat(c).containsExactly(2, 4, 6, 8);
+            double[] d = {Double.NaN, 2, 3, 4};
+            gemm.dgemm(true, true, 2, 2, 0, 1.0, new double[0], 0, 2, new double[0], 0, 2, 0.0, d, 0, 2);
+            assertThat(d).containsExactly(0, 0, 0, 0);
+        }
+    }
+
+    @Test
+    void partitionCoversCInWholeTiles() {
+        for (int[] s : new int[][] {{128, 256, 784}, {784, 256, 128}, {2048, 2048, 2048}, {5, 8250, 9}, {67, 67, 67}}) {
+            for (int threads : new int[] {2, 3, 4, 8}) {
+                GemmPartition g = GemmPartition.of(s[0], s[1], s[2], threads, 4, 16);
+                assertThat(g.parts()).isBetween(1, threads);
+                long covered = 0;
+                for (int part = 0; part < g.parts(); part++) {
+                    assertThat(g.rowStart(part) % 4).isZero();
+                    assertThat(g.colStart(part) % 16).isZero();
+                    covered += (long) (g.rowEnd(part) - g.rowStart(part)) * (g.colEnd(part) - g.colStart(part));
+                }
+                assertThat(covered).isEqualTo((long) s[0] * s[1]);
+            }
+        }
+    }
+
+    @Test
+    void parsesSysfsCacheDescriptions() {
+        assertThat(CacheSizes.parseSize("32K")).isEqualTo(32 << 10);
+        assertThat(CacheSizes.parseSize("32M")).isEqualTo(32 << 20);
+        assertThat(CacheSizes.parseSize("4096")).isEqualTo(4096);
+        assertThat(CacheSizes.cpuCount("0-3,8,10-11")).isEqualTo(7);
+    }
+
+    /** One random problem in double, its storage padded and offset, with a reference result. */
+    private static final class Problem {
+        final int m, n, k, lda, ldb, ldc;
+        final boolean transA, transB;
+        final double alpha = 1.5, beta;
+        final double[] a, b, c;
+
+        Problem(int m, int n, int k, boolean transA, boolean transB, double beta, long seed) {
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.transA = transA;
+            this.transB = transB;
+            this.beta = beta;
+            Random random = new Random(seed);
+            lda = (transA ? m : k) + 2;
+            ldb = (transB ? k : n) + 3;
+            ldc = n + 1;
+            a = matrix(random, transA ? k : m, transA ? m : k, lda, A_OFF, Double.NaN);
+            b = matrix(random, transB ? n : k, transB ? k : n, ldb, B_OFF, Double.NaN);
+            c = matrix(random, m, n, ldc, C_OFF, SENTINEL);
+            if (beta == 0) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, C_OFF + i * ldc, C_OFF + i * ldc + n, Double.NaN);
+                }
+            }
+        }
+
+        /** A rows x cols matrix at offset off with leading dimension ld; everything else is fill. */
+        private static double[] matrix(Random random, int rows, int cols, int ld, int off, double fill) {
+            double[] x = new double[off + rows * ld + 4];
+            java.util.Arrays.fill(x, fill);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    x[off + i * ld + j] = (float) (random.nextDouble() * 2 - 1);
+                }
+            }
+            return x;
+        }
+
+        double opA(int i, int p) {
+            return transA ? a[A_OFF + p * lda + i] : a[A_OFF + i * lda + p];
+        }
+
+        double opB(int p, int j) {
+            return transB ? b[B_OFF + j * ldb + p] : b[B_OFF + p * ldb + j];
+        }
+
+        void check(double[] got, double relTol) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double sum = 0, magnitude = 0;
+                    for (int p = 0; p < k; p++) {
+                        double t = opA(i, p) * opB(p, j);
+                        sum += t;
+                        magnitude += Math.abs(t);
+                    }
+                    int ci = C_OFF + i * ldc + j;
+                    double old = beta == 0 ? 0 : beta * c[ci];
+                    double want = alpha * sum + old;
+                    double tol = relTol * (Math.abs(alpha) * magnitude + Math.abs(old)) + 1e-30;
+                    if (!(Math.abs(got[ci] - want) <= tol)) {
+                        throw new AssertionError("C[" + i + "," + j + "] = " + got[ci] + ", want " + want
+                                + " (tolerance " + tol + ")");
+                    }
+                }
+            }
+            for (int idx = 0; idx < got.length; idx++) {
+                int rel = idx - C_OFF;
+                boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
+                if (!inside && got[idx] != SENTINEL) {
+                    throw new AssertionError("wrote outside C at index " + idx + ": " + got[idx]);
+                }
+            }
+        }
+    }
+
+    private static float[] toFloat(double[] x) {
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = (float) x[i];
+        }
+        return y;
+    }
+
+    private static double[] toDouble(float[] x) {
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i];
+        }
+        return y;
+    }
+}
