@@ -1,0 +1,69 @@
+package dev.ember.nn.ops;
+
+import dev.ember.core.LinearAlgebra;
+import dev.ember.core.Tensor;
+import dev.ember.nn.autodiff.Recorder;
+
+/** Matrix product and the fused affine map of a dense layer. */
+final class LinearOps {
+    private LinearOps() {
+    }
+
+    static Tensor matmul(Tensor a, Tensor b) {
+        Tensor out = a.matmul(b);
+        return Recorder.record("matmul", out, new Tensor[] {a, b}, (g, needed) -> new Tensor[] {
+                needed[0] ? matmulT(g, b, false, true) : null,
+                needed[1] ? matmulT(a, g, true, false) : null});
+    }
+
+    /** {@code x @ w + b} with the bias broadcast over rows written first and the GEMM accumulating onto it. */
+    static Tensor dense(Tensor x, Tensor w, Tensor b) {
+        if (x.rank() != 2 || w.rank() != 2 || x.dim(1) != w.dim(0)) {
+            throw new IllegalArgumentException("dense: input " + x.shape() + " does not match weights " + w.shape()
+                    + " (expected [batch, " + (w.rank() == 2 ? w.dim(0) : "?") + "])");
+        }
+        if (b != null && (b.rank() != 1 || b.dim(0) != w.dim(1))) {
+            throw new IllegalArgumentException("dense: bias " + b.shape() + " does not match weights " + w.shape()
+                    + " (expected [" + w.dim(1) + "])");
+        }
+        int m = x.dim(0);
+        int n = w.dim(1);
+        Tensor out = Tensor.zeros(x.backend(), x.dtype(), m, n);
+        double beta = 0;
+        if (b != null) {
+            x.backend().copyStrided(b.span(), new int[] {m, n}, new int[] {0, b.strides()[0]}, out.span());
+            beta = 1;
+        }
+        LinearAlgebra.gemmInto(1.0, x, w, beta, out);
+        Tensor[] inputs = b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b};
+        return Recorder.record("dense", out, inputs, (g, needed) -> {
+            Tensor[] r = new Tensor[inputs.length];
+            if (needed[0]) {
+                r[0] = matmulT(g, w, false, true);
+            }
+            if (needed[1]) {
+                r[1] = matmulT(x, g, true, false);
+            }
+            if (inputs.length == 3 && needed[2]) {
+                r[2] = g.sum(0);
+            }
+            return r;
+        });
+    }
+
+    /** {@code op(a) @ op(b)} through transposed views (GEMM flags, no copies). */
+    static Tensor matmulT(Tensor a, Tensor b, boolean ta, boolean tb) {
+        Tensor av = ta ? a.transpose() : a;
+        Tensor bv = tb ? b.transpose() : b;
+        try {
+            return av.matmul(bv);
+        } finally {
+            if (ta) {
+                av.close();
+            }
+            if (tb) {
+                bv.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.ember.nn.testing;
+
+import dev.ember.core.DType;
+import dev.ember.core.Tensor;
+import dev.ember.core.spi.Backend;
+import dev.ember.core.spi.Distribution;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Base of every nn test suite: the suite is written once against {@link #backend()}, and a concrete
+ * subclass per backend (see {@code dev.ember.nn.backends}) names the backend it runs on.
+ */
+public abstract class BackendTest {
+    private Backend backend;
+
+    /** The backend this suite runs on: {@code cpu}, {@code opencl}, {@code reference}, ... */
+    protected abstract String backendName();
+
+    @BeforeEach
+    public void resolveBackend() {
+        backend = TestBackends.byName(backendName());
+    }
+
+    protected Backend backend() {
+        return backend;
+    }
+
+    protected Tensor f64(double[] data, int... dims) {
+        return Tensor.of(backend, data, dims);
+    }
+
+    protected Tensor f32(float[] data, int... dims) {
+        return Tensor.of(backend, data, dims);
+    }
+
+    /** Normal(0, 1) values from a fixed stream, in F64. */
+    protected Tensor randn(long stream, int... dims) {
+        return Tensor.random(backend, DType.F64, Distribution.NORMAL, 0, 1, 42, stream, dims);
+    }
+
+    protected Tensor uniform(long stream, double lo, double hi, int... dims) {
+        return Tensor.random(backend, DType.F64, Distribution.UNIFORM, lo, hi, 42, stream, dims);
+    }
+
+    protected long liveBuffers() {
+        return backend.memory().liveBuffers();
+    }
+}
