@@ -20,7 +20,9 @@ public final class CpuBackendProvider implements BackendProvider {
         try {
             int threads = CpuThreads.configured();
             return Probe.available(describe(threads), PRIORITY);
-        } catch (Throwable e) { // the Vector API module missing surfaces as a LinkageError
+        } catch (IllegalArgumentException badConfiguration) {
+            return Probe.unavailable(badConfiguration.getMessage(), PRIORITY);
+        } catch (LinkageError e) { // the Vector API module is missing from the JVM
             return Probe.unavailable(e.getClass().getSimpleName() + ": " + e.getMessage()
                     + " (run the JVM with --add-modules jdk.incubator.vector)", PRIORITY);
         }
