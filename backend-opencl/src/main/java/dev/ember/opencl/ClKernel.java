@@ -1,0 +1,108 @@
+package dev.ember.opencl;
+
+import dev.ember.core.DType;
+import dev.ember.core.spi.Span;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One kernel object and the way to launch it: arguments are collected first and then set and
+ * enqueued under the kernel's lock, because a cl_kernel's arguments are shared state.
+ */
+final class ClKernel {
+    private final String name;
+    private final cl_kernel handle;
+    private final DType dtype;
+    private final cl_command_queue queue;
+
+    ClKernel(String name, cl_kernel handle, DType dtype, cl_command_queue queue) {
+        this.name = name;
+        this.handle = handle;
+        this.dtype = dtype;
+        this.queue = queue;
+    }
+
+    String name() {
+        return name;
+    }
+
+    cl_kernel handle() {
+        return handle;
+    }
+
+    /** Starts an argument list for one launch. */
+    Launch args() {
+        return new Launch();
+    }
+
+    void release() {
+        CL.clReleaseKernel(handle);
+    }
+
+    /** The arguments of one launch, in kernel parameter order. */
+    final class Launch {
+        private final List<Object> values = new ArrayList<>();
+
+        /** A span is two parameters: the buffer and the element offset (kernels index {@code p[off + i]}). */
+        Launch span(Span s) {
+            values.add(((OpenClBuffer) s.buffer()).mem);
+            values.add(s.offset());
+            return this;
+        }
+
+        /** A buffer and an explicit element offset (for calls split on the host). */
+        Launch mem(OpenClBuffer buffer, int offset) {
+            values.add(buffer.mem);
+            values.add(offset);
+            return this;
+        }
+
+        Launch i(int v) {
+            values.add(v);
+            return this;
+        }
+
+        /** A scalar of the kernel's element type ({@code real}). */
+        Launch real(double v) {
+            values.add(dtype == DType.F32 ? (Object) (float) v : (Object) v);
+            return this;
+        }
+
+        /** Enqueues without waiting; {@code local} may be null to let the driver choose. */
+        void run(long[] global, long[] local) {
+            for (long g : global) {
+                if (g <= 0) {
+                    return; // empty range: nothing to do, and OpenCL rejects a zero global size
+                }
+            }
+            synchronized (ClKernel.this) {
+                try {
+                    for (int i = 0; i < values.size(); i++) {
+                        setArg(i, values.get(i));
+                    }
+                    CL.clEnqueueNDRangeKernel(queue, handle, global.length, null, global, local, 0, null, null);
+                } catch (CLException e) {
+                    throw ClErrors.wrap(name, e);
+                }
+            }
+        }
+
+        private void setArg(int index, Object v) {
+            switch (v) {
+                case cl_mem m -> CL.clSetKernelArg(handle, index, Sizeof.cl_mem, Pointer.to(m));
+                case Integer x -> CL.clSetKernelArg(handle, index, Sizeof.cl_int, Pointer.to(new int[] {x}));
+                case Float x -> CL.clSetKernelArg(handle, index, Sizeof.cl_float, Pointer.to(new float[] {x}));
+                case Double x -> CL.clSetKernelArg(handle, index, Sizeof.cl_double, Pointer.to(new double[] {x}));
+                default -> throw new IllegalStateException(name + ": unsupported kernel argument " + v);
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/* Helpers shared by all kernels. Java's Math.max/min semantics: a NaN operand gives NaN (fmax would drop it). */
+
+DEVICE_FN real r_max(real a, real b) {
+    return (a > b || a != a) ? a : b;
+}
+
+DEVICE_FN real r_min(real a, real b) {
+    return (a < b || a != a) ? a : b;
+}
+
+/* Work-group sum of one value per work-item; s holds LOCAL_SIZE(0) elements, a power of two. */
+DEVICE_FN real group_sum(LOCAL real* s, real v) {
+    int lid = LOCAL_ID(0);
+    s[lid] = v;
+    BARRIER();
+    for (int width = LOCAL_SIZE(0) / 2; width > 0; width >>= 1) {
+        if (lid < width) {
+            s[lid] += s[lid + width];
+        }
+        BARRIER();
+    }
+    real r = s[0];
+    BARRIER(); /* s is reused by the caller's next reduction */
+    return r;
+}
+
+/* Work-group maximum (NaN-propagating). */
+DEVICE_FN real group_max(LOCAL real* s, real v) {
+    int lid = LOCAL_ID(0);
+    s[lid] = v;
+    BARRIER();
+    for (int width = LOCAL_SIZE(0) / 2; width > 0; width >>= 1) {
+        if (lid < width) {
+            s[lid] = r_max(s[lid], s[lid + width]);
+        }
+        BARRIER();
+    }
+    real r = s[0];
+    BARRIER();
+    return r;
+}
