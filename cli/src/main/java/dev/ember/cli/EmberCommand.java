@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = EmberCommand.Version.class,
         description = "Ember: a Java deep-learning compute engine with pluggable compute backends.",
-        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Choose a backend with -Dember.backend=auto|cpu|opencl|cuda (the ./ember launcher reads it "
                 + "from EMBER_JAVA_OPTS) or the environment variable EMBER_BACKEND."})
 public final class EmberCommand implements Callable<Integer> {
@@ -55,7 +55,7 @@ public final class EmberCommand implements Callable<Integer> {
         cl.setOut(stderr); // picocli prints help and version to "out": for ember that is stderr
         cl.setErr(stderr);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("ember " + commandLine.getCommandName() + ": " + describe(e));
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + describe(e));
             commandLine.getErr().flush();
             return 1;
         });

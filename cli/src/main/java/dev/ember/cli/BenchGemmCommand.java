@@ -1,0 +1,113 @@
+package dev.ember.cli;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ember.bench.GemmShape;
+import dev.ember.bench.report.GemmComparison;
+import dev.ember.bench.report.GemmResult;
+import dev.ember.bench.report.GemmTable;
+import dev.ember.core.Backends;
+import dev.ember.core.DType;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ember bench gemm}: Ember's GEMM and numpy/OpenBLAS's at the same thread count, timed in
+ * alternating rounds in one invocation, as a table (stderr) or JSON (stdout).
+ */
+@Command(name = "gemm",
+        mixinStandardHelpOptions = true,
+        versionProvider = EmberCommand.Version.class,
+        description = "GEMM GFLOPS next to numpy/OpenBLAS (same thread count, interleaved runs), with the ratio "
+                + "and the fraction of the FP32 peak.")
+public final class BenchGemmCommand implements Callable<Integer> {
+    @Option(names = "--sizes", split = ",", defaultValue = "256,512,1024,2048",
+            description = "Problems: N for a square, or MxNxK with an optional :NN|NT|TN|TT suffix (default: ${DEFAULT-VALUE}).")
+    List<String> sizes;
+
+    @Option(names = "--threads", split = ",", defaultValue = "1,2",
+            description = "Thread counts for Ember and OpenBLAS (default: ${DEFAULT-VALUE}).")
+    List<Integer> threads;
+
+    @Option(names = "--backend", description = "Backend to measure (default: the configured one, as 'auto' would pick).")
+    String backend;
+
+    @Option(names = "--dtype", split = ",", defaultValue = "f32",
+            description = "f32 (sgemm) and/or f64 (dgemm) (default: ${DEFAULT-VALUE}).")
+    List<String> dtypes;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds per problem (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--clock-ghz", description = "Sustained clock for the peak figure (default: the highest the OS reports).")
+    Double clockGhz;
+
+    @Option(names = "--json", description = "Print the results as one JSON object on stdout.")
+    boolean json;
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        String name = backend != null ? backend : Backends.byName(Backends.requestedName()).name();
+        List<DType> types = dtypes.stream().map(this::dtype).toList();
+        GemmComparison.Options options = new GemmComparison.Options(name,
+                sizes.stream().map(GemmShape::parse).toList(), threads, types, rounds,
+                clockGhz == null ? OptionalDouble.empty() : OptionalDouble.of(clockGhz));
+        GemmComparison.Report report = GemmComparison.run(options, line -> {
+            err.println(line);
+            err.flush();
+        });
+        if (json) {
+            // bench gemm -> bench -> ember: the root command owns the JSON writer
+            PrintWriter out = ((EmberCommand) spec.root().userObject()).json();
+            out.println(Json.write(JsonReport.of(report)));
+            out.flush();
+        } else {
+            err.print(GemmTable.format(report));
+            err.flush();
+        }
+        return CommandLine.ExitCode.OK;
+    }
+
+    private DType dtype(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "f32" -> DType.F32;
+            case "f64" -> DType.F64;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "bench gemm: --dtype must be f32 or f64, got '" + text + "'");
+        };
+    }
+
+    /** The JSON document: snake_case keys; unmeasurable baseline figures are null. */
+    record JsonReport(List<Row> results, @JsonProperty("peak_gflops") double peakGflops,
+                      @JsonProperty("clock_ghz") double clockGhz, String baseline) {
+        static JsonReport of(GemmComparison.Report r) {
+            return new JsonReport(r.results().stream().map(Row::of).toList(), r.peakGflops(), r.clockGhz(),
+                    r.baseline());
+        }
+    }
+
+    record Row(String op, String backend, int m, int n, int k, String trans, int threads, double gflops,
+               String baseline, @JsonProperty("baseline_gflops") Double baselineGflops, Double ratio,
+               @JsonProperty("fraction_of_peak") double fractionOfPeak) {
+        static Row of(GemmResult g) {
+            return new Row(g.op(), g.backend(), g.m(), g.n(), g.k(),
+                    (g.transA() ? "T" : "N") + (g.transB() ? "T" : "N"), g.threads(), g.gflops(), g.baseline(),
+                    nullIfNaN(g.baselineGflops()), nullIfNaN(g.ratio()), g.fractionOfPeak());
+        }
+
+        private static Double nullIfNaN(double v) {
+            return Double.isNaN(v) ? null : v;
+        }
+    }
+}
