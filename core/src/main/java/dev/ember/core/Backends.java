@@ -52,9 +52,15 @@ public final class Backends {
         for (BackendProvider provider : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
             found.add(new BackendStatus(provider.name(), provider.probe(), provider));
         }
-        found.sort(Comparator.comparingInt((BackendStatus s) -> s.probe().priority()).reversed()
+        return byPriority(found);
+    }
+
+    /** Highest priority first, ties by name (package-private so the ordering can be tested without providers). */
+    static List<BackendStatus> byPriority(List<BackendStatus> found) {
+        List<BackendStatus> sorted = new ArrayList<>(found);
+        sorted.sort(Comparator.comparingInt((BackendStatus s) -> s.probe().priority()).reversed()
                 .thenComparing(BackendStatus::name));
-        return List.copyOf(found);
+        return List.copyOf(sorted);
     }
 
     /** The name requested by configuration: property, then environment, then {@code auto}. */
@@ -92,26 +98,35 @@ public final class Backends {
      * @throws BackendUnavailableException if the name is unknown or the backend cannot run here
      */
     public static Backend byName(String name) {
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
-        BackendStatus status;
-        if (wanted.equals(AUTO)) {
-            status = autoChoice().orElseThrow(() -> unavailable("no backend is available"));
-        } else {
-            status = statuses().stream().filter(s -> s.name().equals(wanted)).findFirst()
-                    .orElseThrow(() -> unavailable("unknown backend '" + name + "'"));
-            if (!status.available()) {
-                throw unavailable("backend '" + wanted + "' is unavailable: " + status.probe().reason());
-            }
-        }
+        BackendStatus status = choose(statuses(), name);
         return INSTANCES.computeIfAbsent(status.name(), n -> status.provider().create());
     }
 
-    private static BackendUnavailableException unavailable(String what) {
+    /**
+     * The selection rule behind {@link #byName}: {@code auto} takes the first available status (the
+     * list is ordered by priority), any other name must match an available provider. Package-private
+     * so the rule can be tested with hand-made statuses, without registering providers.
+     */
+    static BackendStatus choose(List<BackendStatus> statuses, String name) {
+        String wanted = name.trim().toLowerCase(Locale.ROOT);
+        if (wanted.equals(AUTO)) {
+            return statuses.stream().filter(BackendStatus::available).findFirst()
+                    .orElseThrow(() -> unavailable("no backend is available", statuses));
+        }
+        BackendStatus status = statuses.stream().filter(s -> s.name().equals(wanted)).findFirst()
+                .orElseThrow(() -> unavailable("unknown backend '" + name + "'", statuses));
+        if (!status.available()) {
+            throw unavailable("backend '" + wanted + "' is unavailable: " + status.probe().reason(), statuses);
+        }
+        return status;
+    }
+
+    private static BackendUnavailableException unavailable(String what, List<BackendStatus> statuses) {
         StringBuilder sb = new StringBuilder(what).append(". Backends found:");
-        if (statuses().isEmpty()) {
+        if (statuses.isEmpty()) {
             sb.append(" none (is a backend module such as ember-backend-cpu on the class path?)");
         }
-        for (BackendStatus s : statuses()) {
+        for (BackendStatus s : statuses) {
             sb.append("\n  ").append(s.describe());
         }
         sb.append("\nChoose one with -D").append(PROPERTY).append("=NAME (or ").append(ENVIRONMENT)

@@ -1,0 +1,155 @@
+package dev.ember.core;
+
+import dev.ember.core.spi.Backend;
+import dev.ember.core.spi.BackendProvider;
+import dev.ember.core.spi.Probe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Backend selection without registering any provider: core's own class path has none (and must not:
+ * a service file under core/src/test/resources would leak into the conformance test-jar), so the rule
+ * is tested through {@link Backends#choose} and {@link Backends#byPriority} with hand-made statuses.
+ */
+class BackendsTest {
+    private String savedProperty;
+
+    @BeforeEach
+    void saveProperty() {
+        savedProperty = System.getProperty(Backends.PROPERTY);
+    }
+
+    @AfterEach
+    void restoreProperty() {
+        if (savedProperty == null) {
+            System.clearProperty(Backends.PROPERTY);
+        } else {
+            System.setProperty(Backends.PROPERTY, savedProperty);
+        }
+    }
+
+    private static BackendStatus status(String name, boolean available, int priority) {
+        Probe probe = available ? Probe.available(name + "-device", priority)
+                : Probe.unavailable(name + " driver missing: libfoo.so not found", priority);
+        return new BackendStatus(name, probe, new FakeProvider(name, probe));
+    }
+
+    private record FakeProvider(String name, Probe probe) implements BackendProvider {
+        @Override
+        public Backend create() {
+            throw new UnsupportedOperationException("selection tests never create a backend");
+        }
+    }
+
+    private static final List<BackendStatus> ALL = Backends.byPriority(List.of(
+            status("cpu", true, 50),
+            status("opencl", true, 10),
+            status("cuda", false, 100)));
+
+    @Test
+    void statusesAreOrderedByPriorityThenName() {
+        assertThat(ALL).extracting(BackendStatus::name).containsExactly("cuda", "cpu", "opencl");
+        List<BackendStatus> ties = Backends.byPriority(List.of(status("zeta", true, 5), status("alpha", true, 5),
+                status("mid", false, 7)));
+        assertThat(ties).extracting(BackendStatus::name).containsExactly("mid", "alpha", "zeta");
+    }
+
+    @Test
+    void autoTakesTheHighestPriorityAvailableBackend() {
+        assertThat(Backends.choose(ALL, "auto").name()).isEqualTo("cpu");
+        assertThat(Backends.choose(ALL, " AUTO ").name()).isEqualTo("cpu");
+        List<BackendStatus> gpu = Backends.byPriority(List.of(status("cpu", true, 50), status("cuda", true, 100),
+                status("opencl", true, 10)));
+        assertThat(Backends.choose(gpu, "auto").name()).isEqualTo("cuda");
+    }
+
+    @Test
+    void autoPrefersTheNativeCpuBackendOverAnOpenClCpuDevice() {
+        List<BackendStatus> s = Backends.byPriority(List.of(status("opencl", true, 10), status("cpu", true, 50)));
+        assertThat(Backends.choose(s, "auto").name()).isEqualTo("cpu");
+    }
+
+    @Test
+    void anExplicitNameIsHonouredEvenBelowAHigherPriorityOne() {
+        assertThat(Backends.choose(ALL, "opencl").name()).isEqualTo("opencl");
+        assertThat(Backends.choose(ALL, "  OpenCL ").name()).isEqualTo("opencl");
+    }
+
+    @Test
+    void anUnavailableExplicitBackendIsAnErrorListingEveryProviderNeverAFallBack() {
+        assertThatThrownBy(() -> Backends.choose(ALL, "cuda"))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("backend 'cuda' is unavailable: cuda driver missing: libfoo.so not found")
+                .hasMessageContaining("cuda (priority 100): unavailable, cuda driver missing")
+                .hasMessageContaining("cpu (priority 50): available, cpu-device")
+                .hasMessageContaining("opencl (priority 10): available, opencl-device")
+                .hasMessageContaining("-D" + Backends.PROPERTY);
+    }
+
+    @Test
+    void anUnknownNameIsAnErrorListingEveryProvider() {
+        assertThatThrownBy(() -> Backends.choose(ALL, "tpu"))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("unknown backend 'tpu'")
+                .hasMessageContaining("cuda (priority 100)")
+                .hasMessageContaining("cpu (priority 50)")
+                .hasMessageContaining("opencl (priority 10)");
+    }
+
+    @Test
+    void autoWithNothingAvailableIsAnError() {
+        List<BackendStatus> none = List.of(status("cuda", false, 100));
+        assertThatThrownBy(() -> Backends.choose(none, "auto"))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("no backend is available")
+                .hasMessageContaining("cuda driver missing");
+        assertThatThrownBy(() -> Backends.choose(List.of(), "auto"))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("no backend is available")
+                .hasMessageContaining("none (is a backend module");
+    }
+
+    @Test
+    void statusDescribesItselfOnOneLine() {
+        assertThat(status("cpu", true, 50).describe()).isEqualTo("cpu (priority 50): available, cpu-device");
+        assertThat(status("cuda", false, 100).describe())
+                .isEqualTo("cuda (priority 100): unavailable, cuda driver missing: libfoo.so not found");
+        assertThat(status("cpu", true, 50).available()).isTrue();
+    }
+
+    @Test
+    void coreAloneDiscoversNoProviders() {
+        // Guards against a META-INF/services file slipping into core's test resources (and so into the test-jar).
+        assertThat(Backends.statuses()).isEmpty();
+        assertThat(Backends.autoChoice()).isEmpty();
+        assertThatThrownBy(() -> Backends.byName("cpu"))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("unknown backend 'cpu'")
+                .hasMessageContaining("none (is a backend module such as ember-backend-cpu on the class path?)");
+        assertThatThrownBy(() -> Backends.byName("auto"))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("no backend is available");
+    }
+
+    @Test
+    void requestedNameComesFromThePropertyTrimmedAndLowerCased() {
+        System.setProperty(Backends.PROPERTY, "  OpenCL ");
+        assertThat(Backends.requestedName()).isEqualTo("opencl");
+        System.setProperty(Backends.PROPERTY, "cuda");
+        assertThat(Backends.requestedName()).isEqualTo("cuda");
+    }
+
+    @Test
+    void aBlankPropertyFallsBackToTheEnvironmentThenAuto() {
+        System.setProperty(Backends.PROPERTY, "   ");
+        String env = System.getenv(Backends.ENVIRONMENT);
+        String expected = env == null || env.isBlank() ? Backends.AUTO : env.trim().toLowerCase(java.util.Locale.ROOT);
+        assertThat(Backends.requestedName()).isEqualTo(expected);
+    }
+}
