@@ -174,6 +174,12 @@ public final class F {
         return NormalizationOps.batchNorm(x, gamma, beta, runningMean, runningVar, eps, momentum);
     }
 
+    /** Inference-mode batch normalisation with the running statistics (differentiable in x, gamma, beta). */
+    public static Tensor batchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean,
+                                            Tensor runningVar, double eps) {
+        return NormalizationOps.batchNormInference(x, gamma, beta, runningMean, runningVar, eps);
+    }
+
     // ---------------------------------------------------------------- losses (scalar results)
 
     /** Binary cross-entropy from logits, averaged over all elements (stable for any logit). */

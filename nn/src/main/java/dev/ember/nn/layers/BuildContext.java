@@ -1,0 +1,15 @@
+package dev.ember.nn.layers;
+
+import dev.ember.core.DType;
+import dev.ember.core.spi.Backend;
+
+/**
+ * What a layer needs to create its parameters: where, in which dtype, and the model's seed. Each
+ * layer draws from its own Philox streams ({@code index * 16 + k}), so adding a layer never changes
+ * another layer's initial weights.
+ */
+public record BuildContext(Backend backend, DType dtype, long seed, int index) {
+    public long stream(int k) {
+        return (long) index * 16 + k;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.ember.nn.layers;
+
+import dev.ember.core.Shape;
+import dev.ember.core.Tensor;
+import dev.ember.nn.autodiff.Variable;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A building block of a {@link dev.ember.nn.model.Sequential} model. Inputs are {@code [batch, ...]};
+ * shapes passed to {@link #build} exclude the batch axis. Forward passes use the recording ops of
+ * {@link dev.ember.nn.ops.F}, so a layer is differentiated by the tape without extra code.
+ */
+public abstract class Layer implements AutoCloseable {
+    private String name;
+    private Shape inputShape;
+    private Shape outputShape;
+    private final List<Variable> variables = new ArrayList<>();
+
+    /** The kind used for default names ({@code dense}, {@code dropout}, ...). */
+    protected abstract String kind();
+
+    /** Creates parameters for inputs of shape {@code input} (without batch axis) and returns the output shape. */
+    protected abstract Shape doBuild(Shape input, BuildContext context);
+
+    /** The forward pass on a built layer. */
+    public abstract Tensor forward(Tensor x, boolean training);
+
+    /** Builds the layer once; a second call with another input shape is an error naming the layer. */
+    public final Shape build(Shape input, BuildContext context) {
+        if (outputShape != null) {
+            if (!input.equals(inputShape)) {
+                throw new IllegalArgumentException("layer '" + name() + "': built for inputs " + inputShape
+                        + " but now receives " + input);
+            }
+            return outputShape;
+        }
+        if (name == null) {
+            name = kind() + "_" + context.index();
+        }
+        outputShape = doBuild(input, context);
+        inputShape = input;
+        return outputShape;
+    }
+
+    public boolean isBuilt() {
+        return outputShape != null;
+    }
+
+    /** Sets the layer's name (before building); returns this. */
+    public Layer named(String newName) {
+        if (newName == null || newName.isBlank()) {
+            throw new IllegalArgumentException("layer: name must not be empty");
+        }
+        this.name = newName;
+        return this;
+    }
+
+    public String name() {
+        return name == null ? kind() : name;
+    }
+
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    public Shape outputShape() {
+        return outputShape;
+    }
+
+    protected Variable addVariable(String suffix, Tensor initial, boolean trainable) {
+        Variable v = new Variable(name() + "/" + suffix, initial, trainable);
+        variables.add(v);
+        return v;
+    }
+
+    /** Every variable of this layer, trainable or not. */
+    public List<Variable> variables() {
+        return List.copyOf(variables);
+    }
+
+    public List<Variable> trainableVariables() {
+        return variables.stream().filter(Variable::trainable).toList();
+    }
+
+    /** The weights L2 regularisation applies to (Dense kernels; not biases or batch-norm parameters). */
+    public List<Variable> regularizedVariables() {
+        return List.of();
+    }
+
+    /** Parameter count (all variables). */
+    public long parameterCount() {
+        return variables.stream().mapToLong(Variable::size).sum();
+    }
+
+    protected static void requireBuilt(Layer layer) {
+        if (!layer.isBuilt()) {
+            throw new IllegalStateException("layer '" + layer.name() + "' is not built: add it to a model and compile,"
+                    + " or call build(inputShape, context)");
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Variable v : variables) {
+            v.close();
+        }
+        variables.clear();
+    }
+
+    @Override
+    public String toString() {
+        return name() + " (" + getClass().getSimpleName() + ", " + inputShape + " -> " + outputShape + ")";
+    }
+}

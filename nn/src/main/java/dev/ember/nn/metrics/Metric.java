@@ -1,0 +1,18 @@
+package dev.ember.nn.metrics;
+
+import dev.ember.core.Tensor;
+
+/**
+ * A metric averaged over examples. {@link #batchTotal} returns, on the device, the metric summed
+ * over the batch's examples, so the training loop can accumulate without reading back every step.
+ */
+public interface Metric {
+    String name();
+
+    /**
+     * The metric summed over the examples of a batch, as a scalar tensor the caller closes.
+     *
+     * @param logits whether {@code outputs} are the values before the model's final sigmoid/softmax
+     */
+    Tensor batchTotal(Tensor outputs, Tensor labels, boolean logits);
+}

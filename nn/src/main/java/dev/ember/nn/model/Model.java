@@ -1,0 +1,332 @@
+package dev.ember.nn.model;
+
+import dev.ember.core.Backends;
+import dev.ember.core.DType;
+import dev.ember.core.Scope;
+import dev.ember.core.Shape;
+import dev.ember.core.Tensor;
+import dev.ember.core.spi.Backend;
+import dev.ember.nn.autodiff.GradientTape;
+import dev.ember.nn.autodiff.Variable;
+import dev.ember.nn.data.Dataset;
+import dev.ember.nn.layers.Activation;
+import dev.ember.nn.losses.L2Regularization;
+import dev.ember.nn.losses.Loss;
+import dev.ember.nn.metrics.Metric;
+import dev.ember.nn.ops.F;
+import dev.ember.nn.optim.Optimizer;
+import dev.ember.nn.train.Callback;
+import dev.ember.nn.train.Evaluator;
+import dev.ember.nn.train.FitOptions;
+import dev.ember.nn.train.History;
+import dev.ember.nn.train.Trainer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trainable network: configuration (backend, dtype, seed), compilation (optimiser, loss, metrics,
+ * L2), and the training API ({@link #fit}, {@link #evaluate}, {@link #predict}, {@link #trainStep}).
+ * Subclasses define the forward pass.
+ */
+public abstract class Model implements AutoCloseable {
+    private Backend backend;
+    private DType dtype = DType.F32;
+    private long seed;
+    private Optimizer optimizer;
+    private Loss loss;
+    private List<Metric> metrics = List.of();
+    private L2Regularization l2;
+    private boolean fuseOutput;
+    private final List<GradientObserver> observers = new ArrayList<>();
+    private long steps;
+
+    // ---------------------------------------------------------------- configuration (before build)
+
+    /** The backend the parameters live on (default: {@link Backends#get()}). */
+    public Model backend(Backend b) {
+        requireUnbuilt("backend");
+        this.backend = b;
+        return this;
+    }
+
+    /** F32 (default) or F64 (gradient checks, exact references). */
+    public Model dtype(DType d) {
+        requireUnbuilt("dtype");
+        this.dtype = d;
+        return this;
+    }
+
+    /** Seed of the initialisers and dropout masks (default 0). */
+    public Model seed(long s) {
+        requireUnbuilt("seed");
+        this.seed = s;
+        return this;
+    }
+
+    /** L2 regularisation {@code λ/(2m) Σ||W||²} over the Dense kernels. */
+    public Model regularization(L2Regularization r) {
+        this.l2 = r;
+        return this;
+    }
+
+    public Backend backend() {
+        if (backend == null) {
+            backend = Backends.get();
+        }
+        return backend;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    // ---------------------------------------------------------------- what subclasses provide
+
+    /** The forward pass; in training mode dropout is active and batch norm uses batch statistics. */
+    public abstract Tensor call(Tensor x, boolean training);
+
+    /** The forward pass without the final activation (only when {@link #endsWith} it). */
+    protected abstract Tensor callWithoutFinalActivation(Tensor x, boolean training);
+
+    /** Whether the last layer is this activation. */
+    protected abstract boolean endsWith(Activation.Kind kind);
+
+    /** Builds every layer for per-example inputs of {@code inputShape}; returns the per-example output shape. */
+    public abstract Shape build(Shape inputShape);
+
+    public abstract boolean isBuilt();
+
+    /** The per-example input shape once built (or declared). */
+    public abstract Shape inputShape();
+
+    public abstract Shape outputShape();
+
+    public abstract List<Variable> variables();
+
+    public abstract List<Variable> trainableVariables();
+
+    /** Weights that L2 regularisation applies to. */
+    public abstract List<Variable> regularizedVariables();
+
+    protected abstract void closeLayers();
+
+    // ---------------------------------------------------------------- compile
+
+    /**
+     * Sets the optimiser, loss and metrics, and builds the layers if the input shape is known (layer
+     * shape mismatches are reported here, naming the layers).
+     */
+    public Model compile(Optimizer opt, Loss lossFunction, Metric... metricList) {
+        if (opt == null || lossFunction == null) {
+            throw new IllegalArgumentException("compile: optimizer and loss are required");
+        }
+        this.optimizer = opt;
+        this.loss = lossFunction;
+        this.metrics = List.of(metricList);
+        if (!isBuilt() && inputShape() != null) {
+            build(inputShape());
+        }
+        return this;
+    }
+
+    private void updateFusion() {
+        Activation.Kind fusable = loss.fusedActivation();
+        this.fuseOutput = fusable != null && endsWith(fusable);
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public List<Metric> metrics() {
+        return metrics;
+    }
+
+    /** Adds an observer of every step's gradients. */
+    public Model observeGradients(GradientObserver observer) {
+        observers.add(observer);
+        return this;
+    }
+
+    // ---------------------------------------------------------------- training
+
+    /**
+     * One step on a batch: forward in training mode, loss (+ L2), gradients by the tape, optimiser
+     * update. Everything stays on the device; the caller closes the result.
+     */
+    public StepResult trainStep(Tensor x, Tensor y) {
+        requireCompiled("trainStep");
+        ensureBuilt(x);
+        List<Variable> params = trainableVariables();
+        try (GradientTape tape = new GradientTape()) {
+            Tensor out = fuseOutput ? callWithoutFinalActivation(x, true) : call(x, true);
+            checkLabels(out, y);
+            Tensor l = fuseOutput ? loss.fromLogits(out, y) : loss.compute(out, y);
+            if (l2 != null) {
+                Tensor penalty = l2.penalty(regularizedVariables(), x.dim(0));
+                if (penalty != null) {
+                    l = F.add(l, penalty);
+                }
+            }
+            List<Tensor> grads = tape.gradient(l, params);
+            try {
+                steps++;
+                for (GradientObserver o : observers) {
+                    o.observe(steps, params, grads);
+                }
+                optimizer.apply(params, grads);
+            } finally {
+                for (Tensor g : grads) {
+                    if (g != null) {
+                        g.close();
+                    }
+                }
+            }
+            List<Tensor> totals = new ArrayList<>(metrics.size());
+            for (Metric m : metrics) {
+                totals.add(m.batchTotal(out, y, fuseOutput));
+            }
+            return new StepResult(tape.keep(l), totals, x.dim(0));
+        }
+    }
+
+    /** The loss and metric totals of a batch in inference mode, without updating anything. */
+    public StepResult testStep(Tensor x, Tensor y) {
+        requireCompiled("evaluate");
+        ensureBuilt(x);
+        try (Scope scope = Scope.open()) {
+            Tensor out = fuseOutput ? callWithoutFinalActivation(x, false) : call(x, false);
+            checkLabels(out, y);
+            Tensor l = fuseOutput ? loss.fromLogits(out, y) : loss.compute(out, y);
+            if (l2 != null) {
+                Tensor penalty = l2.penalty(regularizedVariables(), x.dim(0));
+                if (penalty != null) {
+                    l = F.add(l, penalty);
+                }
+            }
+            List<Tensor> totals = new ArrayList<>(metrics.size());
+            for (Metric m : metrics) {
+                totals.add(scope.keep(m.batchTotal(out, y, fuseOutput)));
+            }
+            return new StepResult(scope.keep(l), totals, x.dim(0));
+        }
+    }
+
+    private void checkLabels(Tensor out, Tensor y) {
+        if (!out.shape().equals(y.shape())) {
+            throw new IllegalArgumentException("model: output of the last layer has shape " + out.shape()
+                    + " but the labels have shape " + y.shape());
+        }
+    }
+
+    /** Trains for {@code epochs} epochs of mini-batches; see {@link FitOptions} for more control. */
+    public History fit(Dataset data, int epochs, int batchSize, Dataset validation, Callback... callbacks) {
+        return fit(data, FitOptions.defaults().epochs(epochs).batchSize(batchSize).validation(validation)
+                .callbacks(callbacks));
+    }
+
+    public History fit(Dataset data, FitOptions options) {
+        requireCompiled("fit");
+        ensureBuilt(data.featureShape());
+        return new Trainer(this, options).fit(data);
+    }
+
+    /** Mean loss and metrics over {@code data} in inference mode: keys {@code loss} and the metric names. */
+    public Map<String, Double> evaluate(Dataset data, int batchSize) {
+        requireCompiled("evaluate");
+        ensureBuilt(data.featureShape());
+        return Evaluator.evaluate(this, data, batchSize, "");
+    }
+
+    /** Outputs for {@code x [batch, ...]} in inference mode; the caller owns the result. */
+    public Tensor predict(Tensor x) {
+        ensureBuilt(x);
+        try (Scope scope = Scope.open()) {
+            Tensor out = call(x, false);
+            return out == x ? scope.keep(x.copy()) : scope.keep(out);
+        }
+    }
+
+    /** Outputs for host rows, as host rows. */
+    public double[][] predict(double[][] rows) {
+        if (rows.length == 0) {
+            return new double[0][];
+        }
+        int w = rows[0].length;
+        double[] flat = new double[rows.length * w];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * w, w);
+        }
+        try (Scope scope = Scope.open()) {
+            Tensor x = Tensor.of(backend(), flat, rows.length, w);
+            Tensor xt = dtype == DType.F64 ? x : x.to(dtype);
+            double[] out = predict(xt).toDoubleArray();
+            int k = out.length / rows.length;
+            double[][] r = new double[rows.length][k];
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(out, i * k, r[i], 0, k);
+            }
+            return r;
+        }
+    }
+
+    /** Training steps taken so far. */
+    public long steps() {
+        return steps;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void ensureBuilt(Tensor x) {
+        int[] d = x.shape().dims();
+        ensureBuilt(Shape.of(java.util.Arrays.copyOfRange(d, 1, d.length)));
+    }
+
+    private void ensureBuilt(Shape perExample) {
+        if (!isBuilt()) {
+            build(perExample);
+        } else if (!perExample.equals(inputShape())) {
+            throw new IllegalArgumentException("model: built for inputs [batch, " + join(inputShape())
+                    + "] but received [batch, " + join(perExample) + "]");
+        }
+        if (loss != null) {
+            updateFusion();
+        }
+    }
+
+    private static String join(Shape s) {
+        String t = s.toString();
+        return t.substring(1, t.length() - 1);
+    }
+
+    private void requireCompiled(String op) {
+        if (optimizer == null) {
+            throw new IllegalStateException(op + ": compile the model first (compile(optimizer, loss, metrics))");
+        }
+    }
+
+    protected void requireUnbuilt(String what) {
+        if (isBuilt()) {
+            throw new IllegalStateException("model: cannot change the " + what + " after the model is built");
+        }
+    }
+
+    /** Frees every parameter and the optimiser's state. */
+    @Override
+    public void close() {
+        closeLayers();
+        if (optimizer != null) {
+            optimizer.close();
+        }
+    }
+}

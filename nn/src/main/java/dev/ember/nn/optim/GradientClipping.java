@@ -1,0 +1,85 @@
+package dev.ember.nn.optim;
+
+import dev.ember.core.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gradient clipping, entirely on the device (no read-back): by global norm
+ * ({@code g *= min(1, c / ||all g||₂)}) or element-wise by value ({@code g = clamp(g, -c, c)}).
+ */
+public abstract sealed class GradientClipping permits GradientClipping.ByGlobalNorm, GradientClipping.ByValue {
+    /** Returns new clipped gradients (null stays null); the inputs are left untouched. */
+    public abstract List<Tensor> clip(List<Tensor> gradients);
+
+    public static GradientClipping byGlobalNorm(double maxNorm) {
+        return new ByGlobalNorm(maxNorm);
+    }
+
+    public static GradientClipping byValue(double limit) {
+        return new ByValue(limit);
+    }
+
+    static final class ByGlobalNorm extends GradientClipping {
+        private final double maxNorm;
+
+        ByGlobalNorm(double maxNorm) {
+            this.maxNorm = Check.positive("clipByGlobalNorm", "maxNorm", maxNorm);
+        }
+
+        @Override
+        public List<Tensor> clip(List<Tensor> gradients) {
+            Tensor total = null;
+            for (Tensor g : gradients) {
+                if (g != null) {
+                    Tensor s = g.sumOfSquares();
+                    if (total == null) {
+                        total = s;
+                    } else {
+                        Tensor t = total.add(s);
+                        total.close();
+                        s.close();
+                        total = t;
+                    }
+                }
+            }
+            List<Tensor> out = new ArrayList<>(gradients.size());
+            if (total == null) {
+                gradients.forEach(g -> out.add(null));
+                return out;
+            }
+            // scale = c / max(norm, c) = min(1, c / norm)
+            try (Tensor sq = total; Tensor norm = sq.sqrt(); Tensor floor = norm.clampMin(maxNorm);
+                 Tensor inv = floor.reciprocal(); Tensor scale = inv.mul(maxNorm)) {
+                for (Tensor g : gradients) {
+                    out.add(g == null ? null : g.mul(scale));
+                }
+            }
+            return out;
+        }
+    }
+
+    static final class ByValue extends GradientClipping {
+        private final double limit;
+
+        ByValue(double limit) {
+            this.limit = Check.positive("clipByValue", "limit", limit);
+        }
+
+        @Override
+        public List<Tensor> clip(List<Tensor> gradients) {
+            List<Tensor> out = new ArrayList<>(gradients.size());
+            for (Tensor g : gradients) {
+                if (g == null) {
+                    out.add(null);
+                } else {
+                    try (Tensor hi = g.clampMax(limit)) {
+                        out.add(hi.clampMin(-limit));
+                    }
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.ember.nn.optim;
+
+import dev.ember.core.Tensor;
+import dev.ember.nn.autodiff.Variable;
+import dev.ember.nn.schedule.LearningRateSchedule;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Updates variables in place from their gradients with one fused kernel per variable per step
+ * ({@link dev.ember.core.Updates}). Per-variable state (velocities, moments) is created on the first
+ * step and freed by {@link #close()}. Conventions follow deeplearning.ai: {@code v = βv + (1-β)g}.
+ */
+public abstract class Optimizer implements AutoCloseable {
+    private final String name;
+    private final double initialRate;
+    private double rate;
+    private LearningRateSchedule schedule = LearningRateSchedule.constant();
+    private GradientClipping clipping;
+    private int iterations;
+    private final Map<Variable, Tensor[]> state = new IdentityHashMap<>();
+
+    protected Optimizer(String name, double learningRate) {
+        this.name = name;
+        this.initialRate = Check.learningRate(name, learningRate);
+        this.rate = learningRate;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The current learning rate. */
+    public double learningRate() {
+        return rate;
+    }
+
+    public double initialLearningRate() {
+        return initialRate;
+    }
+
+    /** Sets the rate schedule (applied by {@link #beginEpoch}). */
+    public Optimizer schedule(LearningRateSchedule s) {
+        this.schedule = s;
+        return this;
+    }
+
+    /** Clips gradients before every update. */
+    public Optimizer clipping(GradientClipping c) {
+        this.clipping = c;
+        return this;
+    }
+
+    /** Sets the learning rate for {@code epoch} from the schedule. */
+    public void beginEpoch(int epoch) {
+        double r = schedule.rate(initialRate, epoch);
+        this.rate = Check.learningRate(name + " (scheduled, epoch " + epoch + ")", r);
+    }
+
+    /** Number of update steps taken (Adam's bias-correction step is this count). */
+    public int iterations() {
+        return iterations;
+    }
+
+    /**
+     * One update of every variable that has a gradient ({@code null} gradients are skipped). Does not
+     * close the gradients.
+     */
+    public void apply(List<Variable> variables, List<Tensor> gradients) {
+        if (variables.size() != gradients.size()) {
+            throw new IllegalArgumentException(name + ": " + variables.size() + " variables but "
+                    + gradients.size() + " gradients");
+        }
+        List<Tensor> grads = clipping == null ? gradients : clipping.clip(gradients);
+        try {
+            iterations++;
+            for (int i = 0; i < variables.size(); i++) {
+                Tensor g = grads.get(i);
+                if (g != null) {
+                    Variable v = variables.get(i);
+                    if (!g.shape().equals(v.shape())) {
+                        throw new IllegalArgumentException(name + ": gradient for '" + v.name() + "' has shape "
+                                + g.shape() + " but the variable has " + v.shape());
+                    }
+                    update(v, g, iterations);
+                }
+            }
+        } finally {
+            if (grads != gradients) {
+                for (Tensor g : grads) {
+                    if (g != null) {
+                        g.close();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Applies one step to {@code v}. */
+    protected abstract void update(Variable v, Tensor grad, int step);
+
+    /** The variable's {@code count} state tensors (zeros on first use). */
+    protected Tensor[] slots(Variable v, int count) {
+        Tensor[] s = state.get(v);
+        if (s == null) {
+            s = new Tensor[count];
+            for (int i = 0; i < count; i++) {
+                s[i] = Tensor.zeros(v.backend(), v.dtype(), v.shape());
+            }
+            state.put(v, s);
+        }
+        return s;
+    }
+
+    /** Frees all per-variable state. */
+    @Override
+    public void close() {
+        for (Tensor[] s : state.values()) {
+            for (Tensor t : s) {
+                t.close();
+            }
+        }
+        state.clear();
+    }
+}

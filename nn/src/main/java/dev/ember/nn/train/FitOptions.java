@@ -1,0 +1,105 @@
+package dev.ember.nn.train;
+
+import dev.ember.nn.data.Dataset;
+import dev.ember.nn.data.Shuffler;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How {@code fit} runs. Epochs and batch size are checked here, before any work starts.
+ */
+public final class FitOptions {
+    /** What to do when the loss stops being finite. */
+    public enum NonFinite { FAIL, WARN }
+
+    private int epochs = 1;
+    private int batchSize = 32;
+    private Dataset validation;
+    private final List<Callback> callbacks = new ArrayList<>();
+    private Shuffler shuffler = Shuffler.seeded(0);
+    private boolean progress = true;
+    private NonFinite nonFinite = NonFinite.FAIL;
+
+    public static FitOptions defaults() {
+        return new FitOptions();
+    }
+
+    public FitOptions epochs(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("fit: epochs must be > 0, got " + n);
+        }
+        this.epochs = n;
+        return this;
+    }
+
+    public FitOptions batchSize(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("fit: batchSize must be > 0, got " + n);
+        }
+        this.batchSize = n;
+        return this;
+    }
+
+    /** Full-batch gradient descent: one batch holding every example. */
+    public FitOptions fullBatch() {
+        this.batchSize = Integer.MAX_VALUE;
+        return this;
+    }
+
+    public FitOptions validation(Dataset data) {
+        this.validation = data;
+        return this;
+    }
+
+    public FitOptions callbacks(Callback... cbs) {
+        this.callbacks.addAll(List.of(cbs));
+        return this;
+    }
+
+    /** Example order per epoch (default: seeded shuffle with seed 0; {@link Shuffler#none()} to keep the order). */
+    public FitOptions shuffle(Shuffler s) {
+        this.shuffler = s == null ? Shuffler.none() : s;
+        return this;
+    }
+
+    /** Shows a console progress bar when stderr is a terminal (default true). */
+    public FitOptions progress(boolean show) {
+        this.progress = show;
+        return this;
+    }
+
+    /** FAIL (default) stops with {@link NonFiniteLossException}; WARN logs and keeps going. */
+    public FitOptions onNonFiniteLoss(NonFinite policy) {
+        this.nonFinite = policy;
+        return this;
+    }
+
+    public int epochs() {
+        return epochs;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public Dataset validation() {
+        return validation;
+    }
+
+    public List<Callback> callbacks() {
+        return List.copyOf(callbacks);
+    }
+
+    public Shuffler shuffler() {
+        return shuffler;
+    }
+
+    public boolean progress() {
+        return progress;
+    }
+
+    public NonFinite nonFinite() {
+        return nonFinite;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.ember.nn.train;
+
+import dev.ember.nn.data.Batch;
+import dev.ember.nn.data.Dataset;
+import dev.ember.nn.data.DeviceLoader;
+import dev.ember.nn.model.Model;
+import dev.ember.nn.model.StepResult;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code fit} loop: per epoch, set the scheduled learning rate, load the shuffled data to the
+ * device once, run a training step per mini-batch accumulating loss and metrics on the device, then
+ * read them back once, validate, record, and call the callbacks. The loss is checked for NaN and
+ * infinity after every step (a one-element read of the running sum).
+ */
+public final class Trainer {
+    private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
+
+    private final Model model;
+    private final FitOptions options;
+
+    public Trainer(Model model, FitOptions options) {
+        this.model = model;
+        this.options = options;
+    }
+
+    public History fit(Dataset data) {
+        History history = new History();
+        int batchSize = Math.min(options.batchSize(), data.size());
+        int steps = data.batchCount(batchSize);
+        List<Callback> callbacks = options.callbacks();
+        callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps));
+        try (DeviceLoader train = new DeviceLoader(data, model.backend(), model.dtype());
+             DeviceLoader validation = options.validation() == null ? null
+                     : new DeviceLoader(options.validation(), model.backend(), model.dtype());
+             Evaluator.Accumulators acc = new Evaluator.Accumulators(model, model.metrics().size());
+             ProgressReporter progress = ProgressReporter.create(options.progress())) {
+            if (validation != null) {
+                validation.load(null);
+            }
+            boolean warned = false;
+            for (int epoch = 0; epoch < options.epochs(); epoch++) {
+                model.optimizer().beginEpoch(epoch);
+                train.load(options.shuffler().permutation(data.size(), epoch));
+                acc.reset();
+                progress.beginEpoch(epoch, options.epochs(), steps);
+                Iterator<Batch> it = train.batches(batchSize);
+                while (it.hasNext()) {
+                    try (Batch b = it.next(); StepResult r = model.trainStep(b.features(), b.labels())) {
+                        acc.add(r);
+                        if (!warned) {
+                            double sum = acc.lossSum();
+                            if (!Double.isFinite(sum)) {
+                                NonFiniteLossException e = new NonFiniteLossException(epoch, b.index(), sum);
+                                if (options.nonFinite() == FitOptions.NonFinite.FAIL) {
+                                    throw e;
+                                }
+                                LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; continuing as asked");
+                                warned = true;
+                            }
+                        }
+                    }
+                    progress.step();
+                }
+                Map<String, Double> logs = new LinkedHashMap<>();
+                acc.report("", model.metrics(), data.size(), logs);
+                if (validation != null) {
+                    logs.putAll(Evaluator.evaluate(model, validation, Math.max(batchSize, 256), "val_"));
+                }
+                logs.put("lr", model.optimizer().learningRate());
+                history.record(logs);
+                progress.endEpoch(logs);
+                boolean stop = false;
+                for (Callback c : callbacks) {
+                    c.onEpochEnd(epoch, logs);
+                    stop |= c.stopTraining();
+                }
+                if (stop) {
+                    break;
+                }
+            }
+        }
+        callbacks.forEach(c -> c.onTrainEnd(history));
+        return history;
+    }
+}
