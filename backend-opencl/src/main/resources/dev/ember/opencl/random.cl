@@ -38,6 +38,33 @@ DEVICE_FN real uniform(u32 w) {
 }
 
 /*
+ * ln(u) for u = q 2^-25 without rounding u first: q is exact in F32 below 2^24; above, the distance
+ * to 1, (2^25 - q) 2^-25, is exact and log1p keeps the digits that ln(1 - small) would lose.
+ */
+DEVICE_FN real log_uniform(u32 q) {
+    if (q < (1u << 24)) {
+        return log(R(q) * R(2.98023223876953125e-8));
+    }
+    return log1p(-R((1u << 25) - q) * R(2.98023223876953125e-8));
+}
+
+/*
+ * cos and sin of t = 2 pi u for u = q 2^-25, reduced exactly: the top two bits of q pick the
+ * quadrant, the low 23 bits give the angle in it as an exact multiple of pi (for sinpi/cospi).
+ */
+DEVICE_FN void cos_sin_turn(u32 q, real* c, real* s) {
+    real f = R(q & 0x7FFFFFu) * R(5.9604644775390625e-8); /* 2^-24: angle / pi within the quadrant */
+    real c0 = cospi(f);
+    real s0 = sinpi(f);
+    switch (q >> 23) {
+        case 0: *c = c0; *s = s0; break;
+        case 1: *c = -s0; *s = c0; break;
+        case 2: *c = -c0; *s = -s0; break;
+        default: *c = s0; *s = -c0; break;
+    }
+}
+
+/*
  * a, b: see dev.ember.core.spi.Distribution. keepBelow: for BERNOULLI, an element is kept when
  * q < keepBelow, the host's exact integer form of u < a (keepBelow = ceil(a * 2^25)).
  */
@@ -54,13 +81,15 @@ KERNEL void ember_random(int dist, real a, real b, u32 keepBelow, u32 seedLo, u3
         int first = blk * 4;
         if (dist == D_NORMAL) {
             for (int e = 0; e < 4; e += 2) { /* Box-Muller pairs (2j, 2j+1) never straddle a block */
-                real r = sqrt(R(-2) * log(uniform(w[e])));
-                real t = R(6.283185307179586) * uniform(w[e + 1]);
+                real r = sqrt(R(-2) * log_uniform(uniform_q(w[e])));
+                real c;
+                real s;
+                cos_sin_turn(uniform_q(w[e + 1]), &c, &s);
                 if (first + e < n) {
-                    out[off + first + e] = a + b * (r * cos(t));
+                    out[off + first + e] = a + b * (r * c);
                 }
                 if (first + e + 1 < n) {
-                    out[off + first + e + 1] = a + b * (r * sin(t));
+                    out[off + first + e + 1] = a + b * (r * s);
                 }
             }
         } else {

@@ -12,15 +12,28 @@ KERNEL void ember_softmax(int logMode, GLOBAL const real* x, int xoff, GLOBAL re
         m = r_max(m, xr[j]);
     }
     m = group_max(s, m); /* subtracting the maximum keeps exp() finite for logits of any size */
-    real sum = R(0);
+    /*
+     * sum = ties + rest: the maxima contribute exactly 1 each, the rest is summed apart so that
+     * log(sum) = log(ties) + log1p(rest / ties) keeps its digits when one logit dominates
+     * (log(1 + tiny) in F32 would lose them).
+     */
+    real ties = R(0);
+    real rest = R(0);
     for (int j = lid; j < cols; j += ls) {
-        sum += exp(xr[j] - m);
+        real d = xr[j] - m;
+        if (d == R(0)) {
+            ties += R(1);
+        } else {
+            rest += exp(d);
+        }
     }
-    sum = group_sum(s, sum);
+    ties = group_sum(s, ties);
+    rest = group_sum(s, rest);
+    real sum = ties + rest;
     if (logMode) {
-        real shift = m + log(sum);
+        real logSum = log(ties) + log1p(rest / ties);
         for (int j = lid; j < cols; j += ls) {
-            yr[j] = xr[j] - shift;
+            yr[j] = (xr[j] - m) - logSum; /* x - m first: exact for the maximum */
         }
     } else {
         for (int j = lid; j < cols; j += ls) {
