@@ -2,6 +2,7 @@ package dev.ember.nn.backends;
 
 import dev.ember.nn.autodiff.TapeContract;
 
+/** TapeContract on the cpu backend. */
 class CpuTapeTest extends TapeContract {
     @Override
     protected String backendName() {

@@ -4,7 +4,10 @@ import dev.ember.core.DType;
 import dev.ember.core.Tensor;
 import dev.ember.core.spi.Backend;
 import dev.ember.core.spi.Distribution;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Base of every nn test suite: the suite is written once against {@link #backend()}, and a concrete
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
  */
 public abstract class BackendTest {
     private Backend backend;
+    private long liveAtStart;
 
     /** The backend this suite runs on: {@code cpu}, {@code opencl}, {@code reference}, ... */
     protected abstract String backendName();
@@ -19,6 +23,15 @@ public abstract class BackendTest {
     @BeforeEach
     public void resolveBackend() {
         backend = TestBackends.byName(backendName());
+        liveAtStart = backend.memory().liveBuffers();
+    }
+
+    /** Every test must free what it allocates: a leak fails the test that caused it. */
+    @AfterEach
+    public void noLeakedBuffers() {
+        if (backend != null) {
+            assertThat(backend.memory().liveBuffers()).as("live buffers after the test (leak)").isEqualTo(liveAtStart);
+        }
     }
 
     protected Backend backend() {

@@ -111,4 +111,22 @@ public abstract class TrainingContract extends BackendTest {
             assertThat(h.epochs()).isEqualTo(3);
         }
     }
+
+    @Test
+    public void theGradientNormMonitorSamplesEveryLayerAndFlags() {
+        Dataset train = Csv.resource("circles_train.csv");
+        GradientNormMonitor normal = new GradientNormMonitor(5, 1e-7, 1e3);
+        GradientNormMonitor strict = new GradientNormMonitor(1, 1e-12, 1e-9);
+        try (Sequential model = circlesNet(2)) {
+            model.observeGradients(normal).observeGradients(strict);
+            model.compile(new Sgd(0.1), Losses.binaryCrossEntropy());
+            model.fit(train, FitOptions.defaults().epochs(2).batchSize(30).progress(false));
+        }
+        // 20 steps; sampled at steps 1, 6, 11, 16; three dense layers each
+        assertThat(normal.samples()).hasSize(12);
+        assertThat(normal.latest().keySet()).containsExactly("dense_0", "dense_2", "dense_4");
+        assertThat(normal.flagged()).isEmpty();
+        assertThat(strict.flagged()).hasSize(60).allMatch(s -> s.status() == GradientNormMonitor.Status.EXPLODING);
+        assertThat(strict.report()).contains("EXPLODING");
+    }
 }
