@@ -26,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *
  * <p>Live counts can change under a test when the garbage collector reclaims a tensor some other test
  * leaked; such a measurement is repeated (the reclaim shows in {@link MemoryStats#reclaimedByCleaner()}).
+ * The counts are per backend instance, so these tests assume the module does not run tests concurrently
+ * against the same backend (JUnit's default).
  */
 public interface MemoryConformance extends ConformanceBase {
 
