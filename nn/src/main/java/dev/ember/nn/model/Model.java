@@ -126,6 +126,9 @@ public abstract class Model implements AutoCloseable {
         if (opt == null || lossFunction == null) {
             throw new IllegalArgumentException("compile: optimizer and loss are required");
         }
+        if (optimizer != null && optimizer != opt) {
+            optimizer.close();   // re-compiling: free the old optimiser's state
+        }
         this.optimizer = opt;
         this.loss = lossFunction;
         this.metrics = List.of(metricList);
