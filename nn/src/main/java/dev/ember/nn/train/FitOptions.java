@@ -20,6 +20,7 @@ public final class FitOptions {
     private Shuffler shuffler = Shuffler.seeded(0);
     private boolean progress = true;
     private NonFinite nonFinite = NonFinite.FAIL;
+    private int checkEvery = 1;
 
     public static FitOptions defaults() {
         return new FitOptions();
@@ -73,6 +74,23 @@ public final class FitOptions {
     public FitOptions onNonFiniteLoss(NonFinite policy) {
         this.nonFinite = policy;
         return this;
+    }
+
+    /**
+     * Checks the loss for NaN/infinity every {@code steps} steps (default 1: exact step in the message;
+     * larger values avoid a device read-back per step on accelerators, and the message then names the
+     * step where the non-finite value was first seen).
+     */
+    public FitOptions checkLossEvery(int steps) {
+        if (steps <= 0) {
+            throw new IllegalArgumentException("fit: checkLossEvery must be > 0, got " + steps);
+        }
+        this.checkEvery = steps;
+        return this;
+    }
+
+    public int checkLossEvery() {
+        return checkEvery;
     }
 
     public int epochs() {

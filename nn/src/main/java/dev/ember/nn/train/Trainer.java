@@ -15,7 +15,7 @@ import java.util.Map;
  * The {@code fit} loop: per epoch, set the scheduled learning rate, load the shuffled data to the
  * device once, run a training step per mini-batch accumulating loss and metrics on the device, then
  * read them back once, validate, record, and call the callbacks. The loss is checked for NaN and
- * infinity after every step (a one-element read of the running sum).
+ * infinity every {@link FitOptions#checkLossEvery} steps (a one-element read of the running sum).
  */
 public final class Trainer {
     private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
@@ -52,7 +52,8 @@ public final class Trainer {
                 while (it.hasNext()) {
                     try (Batch b = it.next(); StepResult r = model.trainStep(b.features(), b.labels())) {
                         acc.add(r);
-                        if (!warned) {
+                        boolean due = (b.index() + 1) % options.checkLossEvery() == 0 || !it.hasNext();
+                        if (!warned && due) {
                             double sum = acc.lossSum();
                             if (!Double.isFinite(sum)) {
                                 NonFiniteLossException e = new NonFiniteLossException(epoch, b.index(), sum);

@@ -129,4 +129,23 @@ public abstract class TrainingContract extends BackendTest {
         assertThat(strict.flagged()).hasSize(60).allMatch(s -> s.status() == GradientNormMonitor.Status.EXPLODING);
         assertThat(strict.report()).contains("EXPLODING");
     }
+
+    @Test
+    public void theLossCurveMatchesTheScalarReferenceBackend() {
+        // same seed on two backends: Philox initial weights and dropout masks are identical, so the
+        // F32 loss curves agree up to rounding
+        Dataset train = Csv.resource("circles_train.csv");
+        double[][] curves = new double[2][];
+        dev.ember.core.spi.Backend[] backends = {backend(), new dev.ember.nn.testing.ReferenceBackend()};
+        for (int i = 0; i < 2; i++) {
+            try (Sequential m = new Sequential(new Dense(2, 8).kernelInitializer(Initializers.heNormal()),
+                    Activation.relu(), new Dropout(0.8), new Dense(1), Activation.sigmoid())) {
+                m.backend(backends[i]).seed(11);
+                m.compile(new Adam(0.01), Losses.binaryCrossEntropy());
+                curves[i] = m.fit(train, FitOptions.defaults().epochs(10).batchSize(32).progress(false))
+                        .get("loss").stream().mapToDouble(Double::doubleValue).toArray();
+            }
+        }
+        assertThat(curves[0]).containsExactly(curves[1], org.assertj.core.api.Assertions.within(1e-4));
+    }
 }
