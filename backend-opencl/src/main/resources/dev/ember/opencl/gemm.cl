@@ -14,11 +14,13 @@
 #define THREADS (RTS_M * RTS_N)
 #define BS_STRIDE (TS_N + GEMM_PAD)
 
-KERNEL void ember_gemm(int transA, int transB, int M, int N, int K, real alpha,
-                       GLOBAL const real* A, int aoff, int lda, GLOBAL const real* B, int boff, int ldb,
-                       real beta, GLOBAL real* C, int coff, int ldc) {
-    LOCAL_ARRAY(real, As, TS_K * TS_M);       /* As[p * TS_M + i] = op(A)(row0 + i, p0 + p) */
-    LOCAL_ARRAY(real, Bs, TS_K * BS_STRIDE);  /* Bs[p * BS_STRIDE + j] = op(B)(p0 + p, col0 + j) */
+/*
+ * The body shared by four kernels; transA and transB are literals there, so their branches fold away.
+ * The tiles are declared in the kernels: OpenCL allows local arrays only at kernel scope.
+ */
+DEVICE_FN void gemm_tile(const int transA, const int transB, int M, int N, int K, real alpha,
+                         GLOBAL const real* A, int aoff, int lda, GLOBAL const real* B, int boff, int ldb,
+                         real beta, GLOBAL real* C, int coff, int ldc, LOCAL real* As, LOCAL real* Bs) {
     int tn = LOCAL_ID(0);
     int tm = LOCAL_ID(1);
     int tid = tm * RTS_N + tn;
@@ -90,3 +92,16 @@ KERNEL void ember_gemm(int transA, int transB, int M, int N, int K, real alpha,
         }
     }
 }
+
+#define GEMM_KERNEL(name, transA, transB) \
+    KERNEL void name(int M, int N, int K, real alpha, GLOBAL const real* A, int aoff, int lda, \
+                     GLOBAL const real* B, int boff, int ldb, real beta, GLOBAL real* C, int coff, int ldc) { \
+        LOCAL_ARRAY(real, As, TS_K * TS_M);      /* As[p * TS_M + i] = op(A)(row0 + i, p0 + p) */ \
+        LOCAL_ARRAY(real, Bs, TS_K * BS_STRIDE); /* Bs[p * BS_STRIDE + j] = op(B)(p0 + p, col0 + j) */ \
+        gemm_tile(transA, transB, M, N, K, alpha, A, aoff, lda, B, boff, ldb, beta, C, coff, ldc, As, Bs); \
+    }
+
+GEMM_KERNEL(ember_gemm_nn, 0, 0)
+GEMM_KERNEL(ember_gemm_nt, 0, 1)
+GEMM_KERNEL(ember_gemm_tn, 1, 0)
+GEMM_KERNEL(ember_gemm_tt, 1, 1)

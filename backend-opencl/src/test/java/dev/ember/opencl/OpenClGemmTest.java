@@ -51,6 +51,41 @@ class OpenClGemmTest {
         run(DType.F64, 513, 513, 513, false, false, 1.0, 0.0, 0, 0);
     }
 
+    static Stream<GemmKernel.Config> configs() {
+        List<GemmKernel.Config> all = new ArrayList<>(GemmKernel.CANDIDATES);
+        all.add(GemmKernel.CPU_FIRST);
+        all.add(new GemmKernel.Config(16, 32, 4, 2, 8)); // non-square, TS_K below the work per thread
+        return all.stream();
+    }
+
+    /** Every tile configuration a device might get is correct, not only the one this device picks. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void everyTileConfigurationIsCorrect(GemmKernel.Config config) {
+        backend(); // skip without OpenCL
+        String forced = config.tsM() + "," + config.tsN() + "," + config.tsK() + "," + config.wptM() + ","
+                + config.wptN();
+        System.setProperty(GemmKernel.PROPERTY, forced);
+        OpenClBackend b;
+        try {
+            b = (OpenClBackend) new OpenClProvider().create();
+            assertThat(b.gemmConfig(DType.F32)).isEqualTo(config.toString());
+        } finally {
+            System.clearProperty(GemmKernel.PROPERTY);
+        }
+        try {
+            int[][] mnk = {{1, 1, 1}, {7, 3, 17}, {65, 33, 127}, {129, 65, 3}};
+            for (int[] s : mnk) {
+                for (int t = 0; t < 4; t++) {
+                    run(b, DType.F32, s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0, 0.75, 0.5, 2, 1);
+                }
+                run(b, DType.F64, s[0], s[1], s[2], true, false, 1, 0, 0, 0);
+            }
+        } finally {
+            b.close();
+        }
+    }
+
     @Test
     void betaZeroIgnoresNaNInC() {
         Backend b = backend();
@@ -75,7 +110,11 @@ class OpenClGemmTest {
     /** Leading dimensions exceed the used width by {@code pad}; operands start {@code offset} elements in. */
     private static void run(DType dtype, int m, int n, int k, boolean transA, boolean transB, double alpha,
                             double beta, int pad, int offset) {
-        Backend b = backend();
+        run(backend(), dtype, m, n, k, transA, transB, alpha, beta, pad, offset);
+    }
+
+    private static void run(Backend b, DType dtype, int m, int n, int k, boolean transA, boolean transB,
+                            double alpha, double beta, int pad, int offset) {
         Random rnd = new Random(31L * m + 17L * n + k + (transA ? 1 : 0) + (transB ? 2 : 0));
         int aRows = transA ? k : m;
         int aCols = transA ? m : k;
