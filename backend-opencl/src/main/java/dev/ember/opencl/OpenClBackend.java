@@ -27,15 +27,12 @@ import java.util.Objects;
  * checks and unwraps arguments and picks launch sizes; the arithmetic is in the {@code .cl} resources.
  */
 public final class OpenClBackend implements Backend {
-    /** Upper bound on work-group sizes of the element-wise and reduction kernels (EMBER_WG in the sources). */
-    private static final int MAX_GROUP = 256;
-
     private final OpenClContext context;
     private final DeviceInfo device;
     private final cl_command_queue queue;
     private final BufferAccounting accounting = new BufferAccounting();
-    private final int group;
-    private final long maxGroups;
+    private final SpanChecks checks = new SpanChecks(this);
+    private final LaunchGrid grid;
     private KernelSet f32;
     private KernelSet f64;
     private KernelSet casts;
@@ -52,9 +49,7 @@ public final class OpenClBackend implements Backend {
             context.release();
             throw e;
         }
-        this.group = (int) Math.min(MAX_GROUP, Long.highestOneBit(Math.max(1, device.maxWorkGroupSize())));
-        // enough work-groups to fill the device; grid-stride loops cover the rest
-        this.maxGroups = (long) Math.max(1, device.computeUnits()) * (device.isCpu() ? 4 : 64);
+        this.grid = new LaunchGrid(device);
     }
 
     @Override
@@ -106,7 +101,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void free(DeviceBuffer buffer) {
-        OpenClBuffer b = own(buffer, "free");
+        OpenClBuffer b = checks.own(buffer, "free");
         if (b.release()) { // may run on the Cleaner thread: release is atomic and clReleaseMemObject thread-safe
             accounting.freed(b.bytes());
         }
@@ -124,7 +119,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void write(Span dst, float[] src, int srcOffset, int length) {
-        OpenClBuffer b = buffer(dst, DType.F32, "write");
+        OpenClBuffer b = checks.buffer(dst, DType.F32, "write");
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         Extents.check("write", "destination", dst, length);
         if (length > 0) {
@@ -137,7 +132,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void write(Span dst, double[] src, int srcOffset, int length) {
-        OpenClBuffer b = buffer(dst, DType.F64, "write");
+        OpenClBuffer b = checks.buffer(dst, DType.F64, "write");
         Objects.checkFromIndexSize(srcOffset, length, src.length);
         Extents.check("write", "destination", dst, length);
         if (length > 0) {
@@ -149,7 +144,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void read(Span src, float[] dst, int dstOffset, int length) {
-        OpenClBuffer b = buffer(src, DType.F32, "read");
+        OpenClBuffer b = checks.buffer(src, DType.F32, "read");
         Objects.checkFromIndexSize(dstOffset, length, dst.length);
         Extents.check("read", "source", src, length);
         if (length > 0) {
@@ -162,7 +157,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void read(Span src, double[] dst, int dstOffset, int length) {
-        OpenClBuffer b = buffer(src, DType.F64, "read");
+        OpenClBuffer b = checks.buffer(src, DType.F64, "read");
         Objects.checkFromIndexSize(dstOffset, length, dst.length);
         Extents.check("read", "source", src, length);
         if (length > 0) {
@@ -181,17 +176,14 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void fill(Span dst, int length, double value) {
-        buffer(dst, null, "fill");
+        checks.buffer(dst, null, "fill");
         Extents.check("fill", "destination", dst, length);
-        kernels(dst).get("ember_fill").args().span(dst).i(length).real(value).run(linear(length), local());
+        kernels(dst).get("ember_fill").args().span(dst).i(length).real(value).run(grid.linear(length), grid.local());
     }
-
-    /** Kernel limit on rank; views of higher rank are split into several launches over their outer axes. */
-    private static final int COPY_RANK = 6;
 
     @Override
     public void copyStrided(Span src, int[] shape, int[] srcStrides, Span dst) {
-        DType dtype = sameDtype("copyStrided", src, dst);
+        DType dtype = checks.sameDtype("copyStrided", src, dst);
         if (shape.length != srcStrides.length) {
             throw new IllegalArgumentException("copyStrided: shape " + Arrays.toString(shape) + " and strides "
                     + Arrays.toString(srcStrides) + " differ in rank");
@@ -205,74 +197,22 @@ public final class OpenClBackend implements Backend {
         }
         Extents.checkStrided("copyStrided", "source", src, shape, srcStrides);
         Extents.check("copyStrided", "destination", dst, total);
-        // drop unit axes and merge axes that are contiguous with each other: most views become rank 1 or 2
-        int[] dims = new int[shape.length];
-        int[] strides = new int[shape.length];
-        int rank = 0;
-        for (int k = 0; k < shape.length; k++) {
-            if (shape[k] == 1) {
-                continue;
-            }
-            if (rank > 0 && strides[rank - 1] == (long) srcStrides[k] * shape[k]) {
-                dims[rank - 1] *= shape[k];
-                strides[rank - 1] = srcStrides[k];
-            } else {
-                dims[rank] = shape[k];
-                strides[rank] = srcStrides[k];
-                rank++;
-            }
-        }
-        OpenClBuffer s = (OpenClBuffer) src.buffer();
-        OpenClBuffer d = (OpenClBuffer) dst.buffer();
-        ClKernel kernel = kernels(dtype).get("ember_copy_strided");
-        int outer = Math.max(0, rank - COPY_RANK);
-        int innerCount = 1;
-        for (int k = outer; k < rank; k++) {
-            innerCount *= dims[k];
-        }
-        int[] index = new int[outer];
-        for (int dstAt = dst.offset(); ; dstAt += innerCount) {
-            int srcAt = src.offset();
-            for (int k = 0; k < outer; k++) {
-                srcAt += index[k] * strides[k];
-            }
-            ClKernel.Launch launch = kernel.args().mem(s, srcAt).mem(d, dstAt).i(innerCount);
-            int[] kd = new int[COPY_RANK];
-            int[] ks = new int[COPY_RANK];
-            Arrays.fill(kd, 1);
-            for (int k = outer; k < rank; k++) {
-                kd[COPY_RANK - (rank - k)] = dims[k];
-                ks[COPY_RANK - (rank - k)] = strides[k];
-            }
-            for (int v : kd) {
-                launch.i(v);
-            }
-            for (int v : ks) {
-                launch.i(v);
-            }
-            launch.run(linear(innerCount), local());
-            int k = outer - 1; // odometer over the outer axes
-            while (k >= 0 && ++index[k] == dims[k]) {
-                index[k--] = 0;
-            }
-            if (k < 0) {
-                return;
-            }
-        }
+        StridedCopy.run(kernels(dtype).get("ember_copy_strided"), grid, (OpenClBuffer) src.buffer(), src.offset(),
+                shape, srcStrides, (OpenClBuffer) dst.buffer(), dst.offset());
     }
 
     @Override
     public void cast(Span src, Span dst, int length) {
-        OpenClBuffer s = buffer(src, null, "cast");
-        OpenClBuffer d = buffer(dst, null, "cast");
+        OpenClBuffer s = checks.buffer(src, null, "cast");
+        OpenClBuffer d = checks.buffer(dst, null, "cast");
         Extents.check("cast", "source", src, length);
         Extents.check("cast", "destination", dst, length);
         if (s.dtype() == d.dtype()) {
-            kernels(dst).get("ember_copy").args().span(src).span(dst).i(length).run(linear(length), local());
+            kernels(dst).get("ember_copy").args().span(src).span(dst).i(length).run(grid.linear(length), grid.local());
             return;
         }
         String kernel = s.dtype() == DType.F32 ? "ember_cast_f32_to_f64" : "ember_cast_f64_to_f32";
-        castKernels().get(kernel).args().span(src).span(dst).i(length).run(linear(length), local());
+        castKernels().get(kernel).args().span(src).span(dst).i(length).run(grid.linear(length), grid.local());
     }
 
     // ---------------------------------------------------------------- linear algebra
@@ -280,7 +220,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, Span a, int lda, Span b,
                      int ldb, double beta, Span c, int ldc) {
-        DType dtype = sameDtype("gemm", a, b, c);
+        DType dtype = checks.sameDtype("gemm", a, b, c);
         Extents.check("gemm", "A", a, transA ? Extents.matrix(k, m, lda) : Extents.matrix(m, k, lda));
         Extents.check("gemm", "B", b, transB ? Extents.matrix(n, k, ldb) : Extents.matrix(k, n, ldb));
         Extents.check("gemm", "C", c, Extents.matrix(m, n, ldc));
@@ -294,16 +234,16 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, double param, Span x, Span out, int length) {
-        sameDtype("unary", x, out);
+        checks.sameDtype("unary", x, out);
         Extents.check("unary", "x", x, length);
         Extents.check("unary", "out", out, length);
         kernels(x).get("ember_unary").args().i(OpenClOps.code(op)).real(param).span(x).span(out).i(length)
-                .run(linear(length), local());
+                .run(grid.linear(length), grid.local());
     }
 
     @Override
     public void binary(BinaryOp op, int rows, int cols, Operand a, Operand b, Span out) {
-        sameDtype("binary", a.span(), b.span(), out);
+        checks.sameDtype("binary", a.span(), b.span(), out);
         Extents.checkStrided("binary", "a", a.span(), new int[] {rows, cols}, new int[] {a.rowStride(), a.colStride()});
         Extents.checkStrided("binary", "b", b.span(), new int[] {rows, cols}, new int[] {b.rowStride(), b.colStride()});
         long n = (long) rows * cols;
@@ -311,24 +251,24 @@ public final class OpenClBackend implements Backend {
         kernels(out).get("ember_binary").args().i(OpenClOps.code(op)).i(rows).i(cols)
                 .span(a.span()).i(a.rowStride()).i(a.colStride())
                 .span(b.span()).i(b.rowStride()).i(b.colStride())
-                .span(out).run(linear(Math.toIntExact(n)), local());
+                .span(out).run(grid.linear(Math.toIntExact(n)), grid.local());
     }
 
     @Override
     public void reduce(ReduceOp op, Span x, int outer, int length, int inner, Span out) {
-        sameDtype("reduce", x, out);
+        checks.sameDtype("reduce", x, out);
         long outputs = (long) outer * inner;
         Extents.check("reduce", "x", x, outputs * length);
         Extents.check("reduce", "out", out, outputs);
         KernelSet ks = kernels(x);
         // a work-group per output for few long rows; a work-item per output otherwise
         if (length >= 64 && outputs < 4096) {
-            int g = groupFor(length);
+            int g = grid.groupFor(length);
             ks.get("ember_reduce_group").args().i(OpenClOps.code(op)).span(x).i(outer).i(length).i(inner).span(out)
                     .run(new long[] {outputs * g}, new long[] {g});
         } else {
             ks.get("ember_reduce_serial").args().i(OpenClOps.code(op)).span(x).i(outer).i(length).i(inner).span(out)
-                    .run(linear(Math.toIntExact(outputs)), local());
+                    .run(grid.linear(Math.toIntExact(outputs)), grid.local());
         }
     }
 
@@ -336,46 +276,46 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void activation(Activation act, double alpha, Span x, Span y, int length) {
-        sameDtype("activation", x, y);
+        checks.sameDtype("activation", x, y);
         Extents.check("activation", "x", x, length);
         Extents.check("activation", "y", y, length);
         kernels(x).get("ember_activation").args().i(OpenClOps.code(act)).real(alpha).span(x).span(y).i(length)
-                .run(linear(length), local());
+                .run(grid.linear(length), grid.local());
     }
 
     @Override
     public void activationBackward(Activation act, double alpha, Span x, Span y, Span dy, Span dx, int length) {
-        sameDtype("activationBackward", x, y, dy, dx);
+        checks.sameDtype("activationBackward", x, y, dy, dx);
         for (Span s : new Span[] {x, y, dy, dx}) {
             Extents.check("activationBackward", "operand", s, length);
         }
         kernels(x).get("ember_activation_backward").args().i(OpenClOps.code(act)).real(alpha)
-                .span(x).span(y).span(dy).span(dx).i(length).run(linear(length), local());
+                .span(x).span(y).span(dy).span(dx).i(length).run(grid.linear(length), grid.local());
     }
 
     @Override
     public void softmax(boolean log, Span x, Span y, int rows, int cols) {
-        sameDtype("softmax", x, y);
+        checks.sameDtype("softmax", x, y);
         Extents.check("softmax", "x", x, (long) rows * cols);
         Extents.check("softmax", "y", y, (long) rows * cols);
         if (cols == 0) {
             return;
         }
-        int g = groupFor(cols);
+        int g = grid.groupFor(cols);
         kernels(x).get("ember_softmax").args().i(log ? 1 : 0).span(x).span(y).i(cols)
                 .run(new long[] {(long) rows * g}, new long[] {g});
     }
 
     @Override
     public void softmaxBackward(boolean log, Span y, Span dy, Span dx, int rows, int cols) {
-        sameDtype("softmaxBackward", y, dy, dx);
+        checks.sameDtype("softmaxBackward", y, dy, dx);
         for (Span s : new Span[] {y, dy, dx}) {
             Extents.check("softmaxBackward", "operand", s, (long) rows * cols);
         }
         if (cols == 0) {
             return;
         }
-        int g = groupFor(cols);
+        int g = grid.groupFor(cols);
         kernels(y).get("ember_softmax_backward").args().i(log ? 1 : 0).span(y).span(dy).span(dx).i(cols)
                 .run(new long[] {(long) rows * g}, new long[] {g});
     }
@@ -386,7 +326,7 @@ public final class OpenClBackend implements Backend {
     public void batchNormTraining(int rows, int cols, Span x, Span gamma, Span beta, double eps, double momentum,
                                   Span runningMean, Span runningVar, Span y, Span savedMean, Span savedInvStd) {
         String op = "batchNormTraining";
-        sameDtype(op, x, gamma, beta, runningMean, runningVar, y, savedMean, savedInvStd);
+        checks.sameDtype(op, x, gamma, beta, runningMean, runningVar, y, savedMean, savedInvStd);
         Extents.check(op, "x", x, (long) rows * cols);
         Extents.check(op, "y", y, (long) rows * cols);
         for (Span s : new Span[] {gamma, beta, runningMean, runningVar, savedMean, savedInvStd}) {
@@ -395,7 +335,7 @@ public final class OpenClBackend implements Backend {
         if (rows == 0) {
             return;
         }
-        int g = groupFor(rows);
+        int g = grid.groupFor(rows);
         kernels(x).get("ember_batchnorm_training").args().i(rows).i(cols).span(x).span(gamma).span(beta)
                 .real(eps).real(momentum).span(runningMean).span(runningVar).span(y).span(savedMean)
                 .span(savedInvStd).run(new long[] {(long) cols * g}, new long[] {g});
@@ -405,7 +345,7 @@ public final class OpenClBackend implements Backend {
     public void batchNormInference(int rows, int cols, Span x, Span gamma, Span beta, Span runningMean,
                                    Span runningVar, double eps, Span y) {
         String op = "batchNormInference";
-        sameDtype(op, x, gamma, beta, runningMean, runningVar, y);
+        checks.sameDtype(op, x, gamma, beta, runningMean, runningVar, y);
         Extents.check(op, "x", x, (long) rows * cols);
         Extents.check(op, "y", y, (long) rows * cols);
         for (Span s : new Span[] {gamma, beta, runningMean, runningVar}) {
@@ -413,14 +353,14 @@ public final class OpenClBackend implements Backend {
         }
         int n = Math.toIntExact((long) rows * cols);
         kernels(x).get("ember_batchnorm_inference").args().i(rows).i(cols).span(x).span(gamma).span(beta)
-                .span(runningMean).span(runningVar).real(eps).span(y).run(linear(n), local());
+                .span(runningMean).span(runningVar).real(eps).span(y).run(grid.linear(n), grid.local());
     }
 
     @Override
     public void batchNormBackward(int rows, int cols, Span x, Span dy, Span gamma, Span savedMean,
                                   Span savedInvStd, Span dx, Span dgamma, Span dbeta) {
         String op = "batchNormBackward";
-        sameDtype(op, x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta);
+        checks.sameDtype(op, x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta);
         for (Span s : new Span[] {x, dy, dx}) {
             Extents.check(op, "matrix operand", s, (long) rows * cols);
         }
@@ -430,7 +370,7 @@ public final class OpenClBackend implements Backend {
         if (rows == 0) {
             return;
         }
-        int g = groupFor(rows);
+        int g = grid.groupFor(rows);
         kernels(x).get("ember_batchnorm_backward").args().i(rows).i(cols).span(x).span(dy).span(gamma)
                 .span(savedMean).span(savedInvStd).span(dx).span(dgamma).span(dbeta)
                 .run(new long[] {(long) cols * g}, new long[] {g});
@@ -440,7 +380,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void random(Distribution distribution, double a, double b, long seed, long stream, Span out, int length) {
-        buffer(out, null, "random");
+        checks.buffer(out, null, "random");
         Extents.check("random", "out", out, length);
         // Bernoulli keeps element i when u_i < a; with u = q / 2^25 for an odd integer q that is
         // exactly q < ceil(a * 2^25), so the mask is bit-identical in F32, F64 and on the CPU.
@@ -448,43 +388,43 @@ public final class OpenClBackend implements Backend {
         int blocks = (int) ((length + 3L) / 4);
         kernels(out).get("ember_random").args().i(OpenClOps.code(distribution)).real(a).real(b).i((int) keepBelow)
                 .i((int) seed).i((int) (seed >>> 32)).i((int) stream).i((int) (stream >>> 32))
-                .span(out).i(length).run(linear(blocks), local());
+                .span(out).i(length).run(grid.linear(blocks), grid.local());
     }
 
     // ---------------------------------------------------------------- optimiser updates
 
     @Override
     public void sgdUpdate(Span param, Span grad, int length, double lr) {
-        checkUpdate("sgdUpdate", length, param, grad);
+        checks.vectors("sgdUpdate", length, param, grad);
         kernels(param).get("ember_sgd").args().span(param).span(grad).i(length).real(lr)
-                .run(linear(length), local());
+                .run(grid.linear(length), grid.local());
     }
 
     @Override
     public void momentumUpdate(Span param, Span grad, Span velocity, int length, double lr, double beta) {
-        checkUpdate("momentumUpdate", length, param, grad, velocity);
+        checks.vectors("momentumUpdate", length, param, grad, velocity);
         kernels(param).get("ember_momentum").args().span(param).span(grad).span(velocity).i(length).real(lr)
-                .real(beta).run(linear(length), local());
+                .real(beta).run(grid.linear(length), grid.local());
     }
 
     @Override
     public void rmspropUpdate(Span param, Span grad, Span meanSquare, int length, double lr, double beta,
                               double eps) {
-        checkUpdate("rmspropUpdate", length, param, grad, meanSquare);
+        checks.vectors("rmspropUpdate", length, param, grad, meanSquare);
         kernels(param).get("ember_rmsprop").args().span(param).span(grad).span(meanSquare).i(length).real(lr)
-                .real(beta).real(eps).run(linear(length), local());
+                .real(beta).real(eps).run(grid.linear(length), grid.local());
     }
 
     @Override
     public void adamUpdate(Span param, Span grad, Span m, Span v, int length, double lr, double beta1,
                            double beta2, double eps, int step, double weightDecay) {
-        checkUpdate("adamUpdate", length, param, grad, m, v);
+        checks.vectors("adamUpdate", length, param, grad, m, v);
         // bias corrections in double on the host: 1 - beta^t loses digits in F32 for beta2 = 0.999
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2 = 1 - Math.pow(beta2, step);
         kernels(param).get("ember_adam").args().span(param).span(grad).span(m).span(v).i(length).real(lr)
                 .real(beta1).real(beta2).real(eps).real(bc1).real(bc2).real(weightDecay)
-                .run(linear(length), local());
+                .run(grid.linear(length), grid.local());
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -564,22 +504,7 @@ public final class OpenClBackend implements Backend {
 
     /** Build options: the element type, and the local-array size of the work-group kernels. */
     private String options(DType dtype) {
-        return (dtype == DType.F32 ? "-DREAL=float" : "-DREAL=double -DEMBER_F64") + " -DEMBER_WG=" + group;
-    }
-
-    /** Global size of a grid-stride launch over {@code n} items. */
-    private long[] linear(int n) {
-        long groups = Math.min((n + (long) group - 1) / group, maxGroups);
-        return new long[] {groups * group};
-    }
-
-    private long[] local() {
-        return new long[] {group};
-    }
-
-    /** Work-group size for a kernel that reduces {@code n} items per group: a power of two up to {@link #group}. */
-    private int groupFor(int n) {
-        return (int) Math.min(group, Integer.highestOneBit(Math.max(1, n - 1)) * 2L);
+        return (dtype == DType.F32 ? "-DREAL=float" : "-DREAL=double -DEMBER_F64") + " -DEMBER_WG=" + grid.group();
     }
 
     // ---------------------------------------------------------------- argument checks
@@ -595,41 +520,6 @@ public final class OpenClBackend implements Backend {
             throw new UnsupportedOperationException(operation + ": device " + device.name()
                     + " has no cl_khr_fp64, so the opencl backend cannot hold F64 tensors here; use the cpu backend"
                     + " for F64 work");
-        }
-    }
-
-    private OpenClBuffer own(DeviceBuffer buffer, String operation) {
-        if (!(buffer instanceof OpenClBuffer b) || b.backend() != this) {
-            throw new IllegalArgumentException(operation + ": buffer belongs to backend " + buffer.backend().name()
-                    + (buffer instanceof OpenClBuffer ? " (another opencl instance)" : "")
-                    + ", not to this opencl backend");
-        }
-        return b;
-    }
-
-    private OpenClBuffer buffer(Span s, DType expected, String operation) {
-        OpenClBuffer b = own(s.buffer(), operation);
-        if (expected != null && b.dtype() != expected) {
-            throw new IllegalArgumentException(operation + ": expected an " + expected + " buffer, got " + b.dtype());
-        }
-        if (b.isReleased()) {
-            throw new IllegalArgumentException(operation + ": buffer was already freed");
-        }
-        return b;
-    }
-
-    private DType sameDtype(String operation, Span... spans) {
-        DType dtype = buffer(spans[0], null, operation).dtype();
-        for (int i = 1; i < spans.length; i++) {
-            buffer(spans[i], dtype, operation);
-        }
-        return dtype;
-    }
-
-    private void checkUpdate(String operation, int length, Span... spans) {
-        sameDtype(operation, spans);
-        for (Span s : spans) {
-            Extents.check(operation, "operand", s, length);
         }
     }
 

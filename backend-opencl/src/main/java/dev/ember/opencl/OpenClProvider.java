@@ -26,14 +26,21 @@ public final class OpenClProvider implements BackendProvider {
         return "opencl";
     }
 
+    /** The first native-load failure: later attempts only say "Could not initialize class org.jocl.CL". */
+    private static volatile String loadFailure;
+
     @Override
     public Probe probe() {
+        if (loadFailure != null) {
+            return Probe.unavailable(loadFailure, PRIORITY_CPU);
+        }
         try {
             DeviceInfo device = chooseDevice();
             return Probe.available(device.describe(), device.priority());
-        } catch (LinkageError e) { // JOCL's native library, or the libOpenCL.so it links against, did not load
-            return Probe.unavailable("OpenCL library could not be loaded (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "): " + INSTALL_HINT, PRIORITY_CPU);
+        } catch (LinkageError e) { // JOCL's native library, or the libOpenCL.so it opens, did not load
+            loadFailure = "OpenCL library could not be loaded (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "): " + INSTALL_HINT;
+            return Probe.unavailable(loadFailure, PRIORITY_CPU);
         } catch (OpenClException | IllegalStateException | IllegalArgumentException e) {
             return Probe.unavailable(e.getMessage(), PRIORITY_CPU);
         } catch (CLException e) {

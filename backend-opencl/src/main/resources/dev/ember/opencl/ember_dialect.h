@@ -7,6 +7,10 @@
  * the id macros to blockIdx/threadIdx arithmetic and BARRIER() to __syncthreads().
  *
  * The host compiles each program once per element type: -DREAL=float, or -DREAL=double -DEMBER_F64.
+ *
+ * Beyond this header the kernels use only C99 syntax (structs, switch, static inline functions) and
+ * these type-generic math functions, which a CUDA flavour maps to its float/double spellings:
+ * fabs exp log log1p sqrt tanh pow sinpi cospi, and the constant INFINITY.
  */
 #ifdef EMBER_F64
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
