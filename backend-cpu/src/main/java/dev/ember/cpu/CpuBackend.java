@@ -13,7 +13,16 @@ import dev.ember.core.spi.ReduceOp;
 import dev.ember.core.spi.Span;
 import dev.ember.core.spi.UnaryOp;
 import dev.ember.cpu.gemm.Gemm;
+import dev.ember.cpu.kernels.ActivationKernels;
+import dev.ember.cpu.kernels.BatchNormKernels;
+import dev.ember.cpu.kernels.BinaryKernels;
+import dev.ember.cpu.kernels.CopyKernels;
+import dev.ember.cpu.kernels.OptimizerKernels;
 import dev.ember.cpu.kernels.Parallel;
+import dev.ember.cpu.kernels.RandomKernels;
+import dev.ember.cpu.kernels.ReduceKernels;
+import dev.ember.cpu.kernels.SoftmaxKernels;
+import dev.ember.cpu.kernels.UnaryKernels;
 
 import java.util.concurrent.ForkJoinPool;
 
@@ -28,6 +37,15 @@ public final class CpuBackend implements Backend {
     private final ForkJoinPool pool;
     private final Parallel parallel;
     private final Gemm gemm;
+    private final CopyKernels copy;
+    private final UnaryKernels unary;
+    private final BinaryKernels binary;
+    private final ReduceKernels reduce;
+    private final ActivationKernels activation;
+    private final SoftmaxKernels softmax;
+    private final BatchNormKernels batchNorm;
+    private final RandomKernels random;
+    private final OptimizerKernels optimizer;
 
     public CpuBackend(int threads) {
         if (threads < 1) {
@@ -37,6 +55,15 @@ public final class CpuBackend implements Backend {
         this.pool = CpuThreads.newPool(threads);
         this.parallel = new Parallel(pool, threads);
         this.gemm = new Gemm(parallel);
+        this.copy = new CopyKernels(parallel);
+        this.unary = new UnaryKernels(parallel);
+        this.binary = new BinaryKernels(parallel);
+        this.reduce = new ReduceKernels(parallel);
+        this.activation = new ActivationKernels(parallel);
+        this.softmax = new SoftmaxKernels(parallel);
+        this.batchNorm = new BatchNormKernels(parallel);
+        this.random = new RandomKernels(parallel);
+        this.optimizer = new OptimizerKernels(parallel);
     }
 
     public int threads() {
@@ -123,101 +150,211 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    // ---------------------------------------------------------------- kernels (to be filled in)
+    // ---------------------------------------------------------------- data movement
 
     @Override
     public void fill(Span dst, int length, double value) {
-        throw new UnsupportedOperationException("fill");
+        if (isF32(dst)) {
+            copy.fill(f(dst), dst.offset(), length, (float) value);
+        } else {
+            copy.fill(d(dst), dst.offset(), length, value);
+        }
     }
 
     @Override
     public void copyStrided(Span src, int[] shape, int[] srcStrides, Span dst) {
-        throw new UnsupportedOperationException("copyStrided");
+        if (isF32(dst)) {
+            copy.copyStrided(f(src), src.offset(), shape, srcStrides, f(dst), dst.offset());
+        } else {
+            copy.copyStrided(d(src), src.offset(), shape, srcStrides, d(dst), dst.offset());
+        }
     }
 
     @Override
     public void cast(Span src, Span dst, int length) {
-        throw new UnsupportedOperationException("cast");
+        if (isF32(src) && isF32(dst)) {
+            copy.copy(f(src), src.offset(), f(dst), dst.offset(), length);
+        } else if (isF32(src)) {
+            copy.cast(f(src), src.offset(), d(dst), dst.offset(), length);
+        } else if (isF32(dst)) {
+            copy.cast(d(src), src.offset(), f(dst), dst.offset(), length);
+        } else {
+            copy.copy(d(src), src.offset(), d(dst), dst.offset(), length);
+        }
     }
+
+    // ---------------------------------------------------------------- element-wise
 
     @Override
     public void unary(UnaryOp op, double param, Span x, Span out, int length) {
-        throw new UnsupportedOperationException("unary");
+        if (isF32(out)) {
+            unary.f32(op, (float) param, f(x), x.offset(), f(out), out.offset(), length);
+        } else {
+            unary.f64(op, param, d(x), x.offset(), d(out), out.offset(), length);
+        }
     }
 
     @Override
     public void binary(BinaryOp op, int rows, int cols, Operand a, Operand b, Span out) {
-        throw new UnsupportedOperationException("binary");
+        Span as = a.span();
+        Span bs = b.span();
+        if (isF32(out)) {
+            binary.f32(op, rows, cols, f(as), as.offset(), a.rowStride(), a.colStride(),
+                    f(bs), bs.offset(), b.rowStride(), b.colStride(), f(out), out.offset());
+        } else {
+            binary.f64(op, rows, cols, d(as), as.offset(), a.rowStride(), a.colStride(),
+                    d(bs), bs.offset(), b.rowStride(), b.colStride(), d(out), out.offset());
+        }
     }
 
     @Override
     public void reduce(ReduceOp op, Span x, int outer, int length, int inner, Span out) {
-        throw new UnsupportedOperationException("reduce");
+        if (isF32(out)) {
+            reduce.f32(op, f(x), x.offset(), outer, length, inner, f(out), out.offset());
+        } else {
+            reduce.f64(op, d(x), x.offset(), outer, length, inner, d(out), out.offset());
+        }
     }
+
+    // ---------------------------------------------------------------- activations
 
     @Override
     public void activation(Activation act, double alpha, Span x, Span y, int length) {
-        throw new UnsupportedOperationException("activation");
+        if (isF32(y)) {
+            activation.forward(act, (float) alpha, f(x), x.offset(), f(y), y.offset(), length);
+        } else {
+            activation.forward(act, alpha, d(x), x.offset(), d(y), y.offset(), length);
+        }
     }
 
     @Override
     public void activationBackward(Activation act, double alpha, Span x, Span y, Span dy, Span dx, int length) {
-        throw new UnsupportedOperationException("activationBackward");
+        if (isF32(dx)) {
+            activation.backward(act, (float) alpha, f(x), x.offset(), f(y), y.offset(), f(dy), dy.offset(),
+                    f(dx), dx.offset(), length);
+        } else {
+            activation.backward(act, alpha, d(x), x.offset(), d(y), y.offset(), d(dy), dy.offset(),
+                    d(dx), dx.offset(), length);
+        }
     }
 
     @Override
     public void softmax(boolean log, Span x, Span y, int rows, int cols) {
-        throw new UnsupportedOperationException("softmax");
+        if (isF32(y)) {
+            softmax.forward(log, f(x), x.offset(), f(y), y.offset(), rows, cols);
+        } else {
+            softmax.forward(log, d(x), x.offset(), d(y), y.offset(), rows, cols);
+        }
     }
 
     @Override
     public void softmaxBackward(boolean log, Span y, Span dy, Span dx, int rows, int cols) {
-        throw new UnsupportedOperationException("softmaxBackward");
+        if (isF32(dx)) {
+            softmax.backward(log, f(y), y.offset(), f(dy), dy.offset(), f(dx), dx.offset(), rows, cols);
+        } else {
+            softmax.backward(log, d(y), y.offset(), d(dy), dy.offset(), d(dx), dx.offset(), rows, cols);
+        }
     }
+
+    // ---------------------------------------------------------------- batch normalisation
 
     @Override
     public void batchNormTraining(int rows, int cols, Span x, Span gamma, Span beta, double eps, double momentum,
                                   Span runningMean, Span runningVar, Span y, Span savedMean, Span savedInvStd) {
-        throw new UnsupportedOperationException("batchNormTraining");
+        if (isF32(y)) {
+            batchNorm.training(rows, cols, f(x), x.offset(), f(gamma), gamma.offset(), f(beta), beta.offset(),
+                    eps, momentum, f(runningMean), runningMean.offset(), f(runningVar), runningVar.offset(),
+                    f(y), y.offset(), f(savedMean), savedMean.offset(), f(savedInvStd), savedInvStd.offset());
+        } else {
+            batchNorm.training(rows, cols, d(x), x.offset(), d(gamma), gamma.offset(), d(beta), beta.offset(),
+                    eps, momentum, d(runningMean), runningMean.offset(), d(runningVar), runningVar.offset(),
+                    d(y), y.offset(), d(savedMean), savedMean.offset(), d(savedInvStd), savedInvStd.offset());
+        }
     }
 
     @Override
     public void batchNormInference(int rows, int cols, Span x, Span gamma, Span beta, Span runningMean,
                                    Span runningVar, double eps, Span y) {
-        throw new UnsupportedOperationException("batchNormInference");
+        if (isF32(y)) {
+            batchNorm.inference(rows, cols, f(x), x.offset(), f(gamma), gamma.offset(), f(beta), beta.offset(),
+                    f(runningMean), runningMean.offset(), f(runningVar), runningVar.offset(), eps,
+                    f(y), y.offset());
+        } else {
+            batchNorm.inference(rows, cols, d(x), x.offset(), d(gamma), gamma.offset(), d(beta), beta.offset(),
+                    d(runningMean), runningMean.offset(), d(runningVar), runningVar.offset(), eps,
+                    d(y), y.offset());
+        }
     }
 
     @Override
     public void batchNormBackward(int rows, int cols, Span x, Span dy, Span gamma, Span savedMean,
                                   Span savedInvStd, Span dx, Span dgamma, Span dbeta) {
-        throw new UnsupportedOperationException("batchNormBackward");
+        if (isF32(dx)) {
+            batchNorm.backward(rows, cols, f(x), x.offset(), f(dy), dy.offset(), f(gamma), gamma.offset(),
+                    f(savedMean), savedMean.offset(), f(savedInvStd), savedInvStd.offset(), f(dx), dx.offset(),
+                    f(dgamma), dgamma.offset(), f(dbeta), dbeta.offset());
+        } else {
+            batchNorm.backward(rows, cols, d(x), x.offset(), d(dy), dy.offset(), d(gamma), gamma.offset(),
+                    d(savedMean), savedMean.offset(), d(savedInvStd), savedInvStd.offset(), d(dx), dx.offset(),
+                    d(dgamma), dgamma.offset(), d(dbeta), dbeta.offset());
+        }
     }
+
+    // ---------------------------------------------------------------- randomness
 
     @Override
     public void random(Distribution distribution, double a, double b, long seed, long stream, Span out, int length) {
-        throw new UnsupportedOperationException("random");
+        if (isF32(out)) {
+            random.fill(distribution, a, b, seed, stream, f(out), out.offset(), length);
+        } else {
+            random.fill(distribution, a, b, seed, stream, d(out), out.offset(), length);
+        }
     }
+
+    // ---------------------------------------------------------------- optimiser updates
 
     @Override
     public void sgdUpdate(Span param, Span grad, int length, double lr) {
-        throw new UnsupportedOperationException("sgdUpdate");
+        if (isF32(param)) {
+            optimizer.sgd(f(param), param.offset(), f(grad), grad.offset(), length, (float) lr);
+        } else {
+            optimizer.sgd(d(param), param.offset(), d(grad), grad.offset(), length, lr);
+        }
     }
 
     @Override
     public void momentumUpdate(Span param, Span grad, Span velocity, int length, double lr, double beta) {
-        throw new UnsupportedOperationException("momentumUpdate");
+        if (isF32(param)) {
+            optimizer.momentum(f(param), param.offset(), f(grad), grad.offset(), f(velocity), velocity.offset(),
+                    length, (float) lr, (float) beta);
+        } else {
+            optimizer.momentum(d(param), param.offset(), d(grad), grad.offset(), d(velocity), velocity.offset(),
+                    length, lr, beta);
+        }
     }
 
     @Override
     public void rmspropUpdate(Span param, Span grad, Span meanSquare, int length, double lr, double beta,
                               double eps) {
-        throw new UnsupportedOperationException("rmspropUpdate");
+        if (isF32(param)) {
+            optimizer.rmsprop(f(param), param.offset(), f(grad), grad.offset(), f(meanSquare), meanSquare.offset(),
+                    length, (float) lr, (float) beta, (float) eps);
+        } else {
+            optimizer.rmsprop(d(param), param.offset(), d(grad), grad.offset(), d(meanSquare), meanSquare.offset(),
+                    length, lr, beta, eps);
+        }
     }
 
     @Override
     public void adamUpdate(Span param, Span grad, Span m, Span v, int length, double lr, double beta1,
                            double beta2, double eps, int step, double weightDecay) {
-        throw new UnsupportedOperationException("adamUpdate");
+        if (isF32(param)) {
+            optimizer.adam(f(param), param.offset(), f(grad), grad.offset(), f(m), m.offset(), f(v), v.offset(),
+                    length, lr, beta1, beta2, eps, step, weightDecay);
+        } else {
+            optimizer.adam(d(param), param.offset(), d(grad), grad.offset(), d(m), m.offset(), d(v), v.offset(),
+                    length, lr, beta1, beta2, eps, step, weightDecay);
+        }
     }
 
     @Override

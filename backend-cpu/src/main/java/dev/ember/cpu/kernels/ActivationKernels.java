@@ -1,0 +1,188 @@
+package dev.ember.cpu.kernels;
+
+import dev.ember.core.spi.Activation;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+
+import static dev.ember.cpu.kernels.Simd.D;
+import static dev.ember.cpu.kernels.Simd.DL;
+import static dev.ember.cpu.kernels.Simd.F;
+import static dev.ember.cpu.kernels.Simd.FL;
+import static dev.ember.cpu.kernels.Simd.GRAIN;
+import static dev.ember.cpu.kernels.Simd.GRAIN_HEAVY;
+import static dev.ember.cpu.kernels.Simd.load;
+import static jdk.incubator.vector.VectorOperators.ABS;
+import static jdk.incubator.vector.VectorOperators.EXP;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.TANH;
+
+/**
+ * Point-wise activations and their gradients. Sigmoid is computed from {@code e = exp(-|x|)} as
+ * {@code 1 / (1 + e)} or {@code e / (1 + e)}, so no intermediate overflows at any {@code x}. The
+ * tanh gradient is {@code (1 - y)(1 + y)}: as {@code 1 - y*y} it would lose most digits where
+ * {@code |y|} is close to 1. The output may be the input ({@code y == x}, {@code dx == dy}).
+ */
+public final class ActivationKernels {
+    private final Parallel parallel;
+
+    public ActivationKernels(Parallel parallel) {
+        this.parallel = parallel;
+    }
+
+    public void forward(Activation act, float alpha, float[] x, int xOff, float[] y, int yOff, int length) {
+        parallel.forRange(length, grain(act),
+                (from, to) -> forwardRange(act, alpha, x, xOff + from, y, yOff + from, to - from));
+    }
+
+    public void forward(Activation act, double alpha, double[] x, int xOff, double[] y, int yOff, int length) {
+        parallel.forRange(length, grain(act),
+                (from, to) -> forwardRange(act, alpha, x, xOff + from, y, yOff + from, to - from));
+    }
+
+    public void backward(Activation act, float alpha, float[] x, int xOff, float[] y, int yOff,
+                         float[] dy, int dyOff, float[] dx, int dxOff, int length) {
+        parallel.forRange(length, GRAIN, (from, to) -> backwardRange(act, alpha, x, xOff + from, y, yOff + from,
+                dy, dyOff + from, dx, dxOff + from, to - from));
+    }
+
+    public void backward(Activation act, double alpha, double[] x, int xOff, double[] y, int yOff,
+                         double[] dy, int dyOff, double[] dx, int dxOff, int length) {
+        parallel.forRange(length, GRAIN, (from, to) -> backwardRange(act, alpha, x, xOff + from, y, yOff + from,
+                dy, dyOff + from, dx, dxOff + from, to - from));
+    }
+
+    private static int grain(Activation act) {
+        return act == Activation.SIGMOID || act == Activation.TANH ? GRAIN_HEAVY : GRAIN;
+    }
+
+    // ---------------------------------------------------------------- F32
+
+    private static void forwardRange(Activation act, float alpha, float[] x, int xi, float[] y, int yi, int n) {
+        int i = 0;
+        int bound = F.loopBound(n);
+        switch (act) {
+            case RELU -> { for (; i < bound; i += FL) load(x, xi + i).max(0f).intoArray(y, yi + i); }
+            case LEAKY_RELU -> {
+                for (; i < bound; i += FL) {
+                    FloatVector v = load(x, xi + i);
+                    v.mul(alpha).blend(v, v.compare(GT, 0f)).intoArray(y, yi + i);
+                }
+            }
+            case SIGMOID -> {
+                FloatVector one = FloatVector.broadcast(F, 1f);
+                for (; i < bound; i += FL) {
+                    FloatVector v = load(x, xi + i);
+                    FloatVector e = v.lanewise(ABS).neg().lanewise(EXP);
+                    FloatVector s = one.div(e.add(one));
+                    s.blend(e.mul(s), v.compare(LT, 0f)).intoArray(y, yi + i);
+                }
+            }
+            case TANH -> { for (; i < bound; i += FL) load(x, xi + i).lanewise(TANH).intoArray(y, yi + i); }
+        }
+        for (; i < n; i++) {
+            y[yi + i] = (float) Scalar.activation(act, alpha, x[xi + i]);
+        }
+    }
+
+    private static void backwardRange(Activation act, float alpha, float[] x, int xi, float[] y, int yi,
+                                 float[] dy, int dyi, float[] dx, int dxi, int n) {
+        int i = 0;
+        int bound = F.loopBound(n);
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        switch (act) {
+            case RELU -> {
+                FloatVector zero = FloatVector.zero(F);
+                for (; i < bound; i += FL) {
+                    zero.blend(load(dy, dyi + i), load(x, xi + i).compare(GT, 0f)).intoArray(dx, dxi + i);
+                }
+            }
+            case LEAKY_RELU -> {
+                for (; i < bound; i += FL) {
+                    FloatVector g = load(dy, dyi + i);
+                    g.mul(alpha).blend(g, load(x, xi + i).compare(GT, 0f)).intoArray(dx, dxi + i);
+                }
+            }
+            case SIGMOID -> {
+                for (; i < bound; i += FL) {
+                    FloatVector s = load(y, yi + i);
+                    load(dy, dyi + i).mul(s.mul(one.sub(s))).intoArray(dx, dxi + i);
+                }
+            }
+            case TANH -> {
+                for (; i < bound; i += FL) {
+                    FloatVector t = load(y, yi + i);
+                    load(dy, dyi + i).mul(one.sub(t).mul(one.add(t))).intoArray(dx, dxi + i);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            dx[dxi + i] = (float) Scalar.activationGrad(act, alpha, x[xi + i], y[yi + i], dy[dyi + i]);
+        }
+    }
+
+    // ---------------------------------------------------------------- F64
+
+    private static void forwardRange(Activation act, double alpha, double[] x, int xi, double[] y, int yi, int n) {
+        int i = 0;
+        int bound = D.loopBound(n);
+        switch (act) {
+            case RELU -> { for (; i < bound; i += DL) load(x, xi + i).max(0.0).intoArray(y, yi + i); }
+            case LEAKY_RELU -> {
+                for (; i < bound; i += DL) {
+                    DoubleVector v = load(x, xi + i);
+                    v.mul(alpha).blend(v, v.compare(GT, 0.0)).intoArray(y, yi + i);
+                }
+            }
+            case SIGMOID -> {
+                DoubleVector one = DoubleVector.broadcast(D, 1.0);
+                for (; i < bound; i += DL) {
+                    DoubleVector v = load(x, xi + i);
+                    DoubleVector e = v.lanewise(ABS).neg().lanewise(EXP);
+                    DoubleVector s = one.div(e.add(one));
+                    s.blend(e.mul(s), v.compare(LT, 0.0)).intoArray(y, yi + i);
+                }
+            }
+            case TANH -> { for (; i < bound; i += DL) load(x, xi + i).lanewise(TANH).intoArray(y, yi + i); }
+        }
+        for (; i < n; i++) {
+            y[yi + i] = Scalar.activation(act, alpha, x[xi + i]);
+        }
+    }
+
+    private static void backwardRange(Activation act, double alpha, double[] x, int xi, double[] y, int yi,
+                                 double[] dy, int dyi, double[] dx, int dxi, int n) {
+        int i = 0;
+        int bound = D.loopBound(n);
+        DoubleVector one = DoubleVector.broadcast(D, 1.0);
+        switch (act) {
+            case RELU -> {
+                DoubleVector zero = DoubleVector.zero(D);
+                for (; i < bound; i += DL) {
+                    zero.blend(load(dy, dyi + i), load(x, xi + i).compare(GT, 0.0)).intoArray(dx, dxi + i);
+                }
+            }
+            case LEAKY_RELU -> {
+                for (; i < bound; i += DL) {
+                    DoubleVector g = load(dy, dyi + i);
+                    g.mul(alpha).blend(g, load(x, xi + i).compare(GT, 0.0)).intoArray(dx, dxi + i);
+                }
+            }
+            case SIGMOID -> {
+                for (; i < bound; i += DL) {
+                    DoubleVector s = load(y, yi + i);
+                    load(dy, dyi + i).mul(s.mul(one.sub(s))).intoArray(dx, dxi + i);
+                }
+            }
+            case TANH -> {
+                for (; i < bound; i += DL) {
+                    DoubleVector t = load(y, yi + i);
+                    load(dy, dyi + i).mul(one.sub(t).mul(one.add(t))).intoArray(dx, dxi + i);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            dx[dxi + i] = Scalar.activationGrad(act, alpha, x[xi + i], y[yi + i], dy[dyi + i]);
+        }
+    }
+}
