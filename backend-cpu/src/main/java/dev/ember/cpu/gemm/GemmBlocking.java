@@ -2,7 +2,8 @@ package dev.ember.cpu.gemm;
 
 /**
  * Block sizes of the Goto/BLIS loop nest for one element size and micro-tile {@code mr x nr}:
- * a {@code kc x nr} micro-panel of B fills half of L1, an {@code mc x kc} block of A half of L2,
+ * a {@code kc x nr} micro-panel of B fills L1 (with {@code kc <= 256}: deeper slices measured
+ * slower, shallower ones pay more C traffic per flop), an {@code mc x kc} block of A half of L2,
  * and a {@code kc x nc} panel of B half of this core's share of L3. Each size can be overridden
  * with {@code -Dember.gemm.kc}, {@code .mc}, {@code .nc} (for tuning).
  */
@@ -10,7 +11,7 @@ record GemmBlocking(int mr, int nr, int kc, int mc, int nc) {
     private static final CacheSizes CACHES = CacheSizes.detect();
 
     static GemmBlocking of(int elementBytes, int mr, int nr) {
-        int kc = clamp(CACHES.l1() / 2 / (nr * elementBytes), 64, 512) & ~7;
+        int kc = clamp(CACHES.l1() / (nr * elementBytes), 64, 256) & ~7;
         int mc = roundDown(clamp(CACHES.l2() / 2 / (kc * elementBytes), 4 * mr, 4096), mr);
         int nc = roundDown(clamp(CACHES.l3() / 2 / (kc * elementBytes), 4 * nr, 8192), nr);
         kc = Math.max(1, Integer.getInteger("ember.gemm.kc", kc));
