@@ -38,12 +38,9 @@ final class Sgemm {
             block(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, 0, n);
             return;
         }
-        parallel.forRange(grid.parts(), 1, (from, to) -> {
-            for (int part = from; part < to; part++) {
-                block(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                        grid.rowStart(part), grid.rowEnd(part), grid.colStart(part), grid.colEnd(part));
-            }
-        });
+        parallel.forEachPart(grid.parts(), part -> block(transA, transB, k, alpha, a, aOff, lda,
+                b, bOff, ldb, beta, c, cOff, ldc,
+                grid.rowStart(part), grid.rowEnd(part), grid.colStart(part), grid.colEnd(part)));
     }
 
     /** The blocked loop nest for {@code C[i0:i1, j0:j1]}, on the calling thread. */

@@ -91,6 +91,15 @@ class GemmTest {
     }
 
     @Test
+    void runsInlineWhenCalledFromInsideThePool() throws Exception {
+        Problem p = new Problem(200, 200, 200, false, true, 0.5, 42);
+        double[] c = p.c.clone();
+        POOL.submit(() -> GEMMS[1].dgemm(false, true, 200, 200, 200, p.alpha, p.a, A_OFF, p.lda, p.b, B_OFF, p.ldb,
+                0.5, c, C_OFF, p.ldc)).get();
+        p.check(c, 1e-12);
+    }
+
+    @Test
     void partitionCoversCInWholeTiles() {
         for (int[] s : new int[][] {{128, 256, 784}, {784, 256, 128}, {2048, 2048, 2048}, {5, 8250, 9}, {67, 67, 67}}) {
             for (int threads : new int[] {2, 3, 4, 8}) {
