@@ -382,9 +382,9 @@ public final class OpenClBackend implements Backend {
     public void random(Distribution distribution, double a, double b, long seed, long stream, Span out, int length) {
         checks.buffer(out, null, "random");
         Extents.check("random", "out", out, length);
-        // Bernoulli keeps element i when u_i < a; with u = q / 2^25 for an odd integer q that is
-        // exactly q < ceil(a * 2^25), so the mask is bit-identical in F32, F64 and on the CPU.
-        long keepBelow = (long) Math.ceil(Math.min(Math.max(a, 0.0), 1.0) * (1 << 25));
+        // Bernoulli keeps element i when u_i < a; with u = q / 2^24 for an odd integer q that is
+        // exactly q < ceil(a * 2^24), so the mask is bit-identical in F32, F64 and on the CPU.
+        long keepBelow = (long) Math.ceil(Math.min(Math.max(a, 0.0), 1.0) * (1 << 24));
         int blocks = (int) ((length + 3L) / 4);
         kernels(out).get("ember_random").args().i(OpenClOps.code(distribution)).real(a).real(b).i((int) keepBelow)
                 .i((int) seed).i((int) (seed >>> 32)).i((int) stream).i((int) (stream >>> 32))

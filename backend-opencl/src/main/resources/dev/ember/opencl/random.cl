@@ -26,37 +26,37 @@ DEVICE_FN void philox4x32_10(u32* c, u32 k0, u32 k1) {
 }
 
 /*
- * ((w >>> 8) + 0.5) / 2^24 as the odd 25-bit integer q = 2 (w >>> 8) + 1 times 2^-25: the int-to-real
- * conversion rounds to nearest, so F32 gets exactly the F64 value correctly rounded.
+ * ((w >>> 9) + 0.5) / 2^23 as the odd 24-bit integer q = 2 (w >>> 9) + 1 times 2^-24: q is exact in
+ * F32, so F32 and F64 hold the same number, strictly inside (0, 1).
  */
 DEVICE_FN u32 uniform_q(u32 w) {
-    return ((w >> 8) << 1) | 1u;
+    return ((w >> 9) << 1) | 1u;
 }
 
 DEVICE_FN real uniform(u32 w) {
-    return R(uniform_q(w)) * R(2.98023223876953125e-8); /* 2^-25, exact */
+    return R(uniform_q(w)) * R(5.9604644775390625e-8); /* 2^-24, exact */
 }
 
 /*
- * ln(u) for u = q 2^-25 without rounding u first: q is exact in F32 below 2^24; above, the distance
- * to 1, (2^25 - q) 2^-25, is exact and log1p keeps the digits that ln(1 - small) would lose.
+ * ln(u) for u = q 2^-24: below one half u is computed exactly; above, the distance to 1,
+ * (2^24 - q) 2^-24, is exact and log1p keeps the digits that ln(1 - small) would lose.
  */
 DEVICE_FN real log_uniform(u32 q) {
-    if (q < (1u << 24)) {
-        return log(R(q) * R(2.98023223876953125e-8));
+    if (q < (1u << 23)) {
+        return log(R(q) * R(5.9604644775390625e-8));
     }
-    return log1p(-R((1u << 25) - q) * R(2.98023223876953125e-8));
+    return log1p(-R((1u << 24) - q) * R(5.9604644775390625e-8));
 }
 
 /*
- * cos and sin of t = 2 pi u for u = q 2^-25, reduced exactly: the top two bits of q pick the
- * quadrant, the low 23 bits give the angle in it as an exact multiple of pi (for sinpi/cospi).
+ * cos and sin of t = 2 pi u for u = q 2^-24, reduced exactly: the top two bits of q pick the
+ * quadrant, the low 22 bits give the angle in it as an exact multiple of pi (for sinpi/cospi).
  */
 DEVICE_FN void cos_sin_turn(u32 q, real* c, real* s) {
-    real f = R(q & 0x7FFFFFu) * R(5.9604644775390625e-8); /* 2^-24: angle / pi within the quadrant */
+    real f = R(q & 0x3FFFFFu) * R(1.1920928955078125e-7); /* 2^-23: angle / pi within the quadrant */
     real c0 = cospi(f);
     real s0 = sinpi(f);
-    switch (q >> 23) {
+    switch (q >> 22) {
         case 0: *c = c0; *s = s0; break;
         case 1: *c = -s0; *s = c0; break;
         case 2: *c = -c0; *s = -s0; break;
@@ -66,7 +66,7 @@ DEVICE_FN void cos_sin_turn(u32 q, real* c, real* s) {
 
 /*
  * a, b: see dev.ember.core.spi.Distribution. keepBelow: for BERNOULLI, an element is kept when
- * q < keepBelow, the host's exact integer form of u < a (keepBelow = ceil(a * 2^25)).
+ * q < keepBelow, the host's exact integer form of u < a (keepBelow = ceil(a * 2^24)).
  */
 KERNEL void ember_random(int dist, real a, real b, u32 keepBelow, u32 seedLo, u32 seedHi,
                          u32 streamLo, u32 streamHi, GLOBAL real* out, int off, int n) {

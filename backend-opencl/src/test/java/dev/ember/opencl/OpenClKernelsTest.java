@@ -477,9 +477,9 @@ class OpenClKernelsTest {
         double[] got = download(b, s, n + 3);
         assertThat(got[0]).isZero(); // nothing before the span's offset is touched
         for (int i = 0; i < n; i++) {
-            // u = ((w >>> 8) + 0.5) / 2^24 exactly, so the top 24 bits of the word are recoverable
-            long top = (long) (got[3 + i] * (1 << 24) - 0.5);
-            assertThat(top).as("word %d", i).isEqualTo(Integer.toUnsignedLong(Philox.word(seed, stream, i)) >>> 8);
+            // u = ((w >>> 9) + 0.5) / 2^23 exactly, so the top 23 bits of the word are recoverable
+            long top = (long) (got[3 + i] * (1 << 23) - 0.5);
+            assertThat(top).as("word %d", i).isEqualTo(Integer.toUnsignedLong(Philox.word(seed, stream, i)) >>> 9);
             assertThat(got[3 + i]).isEqualTo(Philox.uniform(Philox.word(seed, stream, i)));
         }
         free(b, s);

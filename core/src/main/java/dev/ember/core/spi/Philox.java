@@ -7,8 +7,8 @@ package dev.ember.core.spi;
  *
  * <p>Element {@code i} of a random fill with {@code (seed, stream)} uses word {@code i & 3} of the
  * block with counter {@code (lo(i>>2), hi(i>>2), lo(stream), hi(stream))} and key
- * {@code (lo(seed), hi(seed))}. A word {@code w} becomes the uniform {@code ((w >>> 8) + 0.5) / 2^24}
- * in (0, 1), identical in F32 and F64. Normal values come in Box–Muller pairs: elements
+ * {@code (lo(seed), hi(seed))}. A word {@code w} becomes the uniform {@code ((w >>> 9) + 0.5) / 2^23}
+ * in (0, 1): an odd multiple of 2^-24, so it is exact and strictly inside (0, 1) in F32 as in F64. Normal values come in Box–Muller pairs: elements
  * {@code 2j} and {@code 2j+1} take {@code r = sqrt(-2 ln u(2j))}, {@code t = 2 pi u(2j+1)} and are
  * {@code r cos t} and {@code r sin t}.
  */
@@ -17,7 +17,7 @@ public final class Philox {
     private static final int M1 = 0xCD9E8D57;
     private static final int W0 = 0x9E3779B9;
     private static final int W1 = 0xBB67AE85;
-    private static final double TWO_POW_MINUS_24 = 1.0 / (1 << 24);
+    private static final double TWO_POW_MINUS_23 = 1.0 / (1 << 23);
 
     private Philox() {
     }
@@ -55,9 +55,13 @@ public final class Philox {
         return out[(int) (index & 3)];
     }
 
-    /** Maps a word to a uniform number in (0, 1) with 24 bits, exactly representable in F32. */
+    /**
+     * Maps a word to a uniform number in (0, 1): its top 23 bits plus one half, times 2^-23. The
+     * result needs 24 significant bits, exactly what F32 has, so it is the same number in both dtypes
+     * and never rounds to 0 or 1.
+     */
     public static double uniform(int word) {
-        return ((word >>> 8) + 0.5) * TWO_POW_MINUS_24;
+        return ((word >>> 9) + 0.5) * TWO_POW_MINUS_23;
     }
 
     /** Standard normal for element {@code index} (Box–Muller over the element's pair). */

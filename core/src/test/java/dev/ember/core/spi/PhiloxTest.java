@@ -20,15 +20,22 @@ class PhiloxTest {
     }
 
     @Test
-    void uniformDropsTheLowEightBitsAndCentresEachBin() {
-        double bin = 1.0 / (1 << 24);
+    void uniformDropsTheLowNineBitsAndCentresEachBin() {
+        double bin = 1.0 / (1 << 23);
         assertThat(Philox.uniform(0)).isEqualTo(0.5 * bin);
-        assertThat(Philox.uniform(0xFF)).isEqualTo(0.5 * bin);
-        assertThat(Philox.uniform(0x100)).isEqualTo(1.5 * bin);
+        assertThat(Philox.uniform(0x1FF)).isEqualTo(0.5 * bin);
+        assertThat(Philox.uniform(0x200)).isEqualTo(1.5 * bin);
         assertThat(Philox.uniform(0x80000000)).isEqualTo(0.5 + 0.5 * bin);
         assertThat(Philox.uniform(0xFFFFFFFF)).isEqualTo(1 - 0.5 * bin);
-        assertThat(Philox.uniform(0xFFFFFFFF)).isLessThan(1.0);
-        assertThat(Philox.uniform(0)).isGreaterThan(0.0);
+    }
+
+    @Test
+    void uniformIsExactAndStrictlyInsideTheUnitIntervalInF32() {
+        for (int w : new int[] {0, 0x1FF, 0x200, 0x7FFFFFFF, 0x80000000, 0xFFFFFE00, 0xFFFFFFFF}) {
+            double u = Philox.uniform(w);
+            assertThat((double) (float) u).as("word %08x", w).isEqualTo(u);
+            assertThat((float) u).as("word %08x", w).isGreaterThan(0f).isLessThan(1f);
+        }
     }
 
     @Test

@@ -1,7 +1,7 @@
 /**
  * One concrete test class per (backend, suite): every suite is an abstract {@code *Contract} written
- * against {@link dev.ember.nn.testing.BackendTest#backend()}. To run the nn suites on another backend,
- * copy the {@code Cpu*Test} classes with its name ({@code opencl}); a backend whose kernels are
- * missing is skipped with the reason, and {@code reference} is the scalar Java backend of the tests.
+ * against {@link dev.ember.nn.testing.BackendTest#backend()}, and runs on {@code cpu} and
+ * {@code opencl}. A backend that cannot run here is skipped with its probe's reason, unless
+ * {@code -Dember.require} names it (CI requires both): then its tests fail.
  */
 package dev.ember.nn.backends;

@@ -17,7 +17,7 @@ public abstract class BackendTest {
     private Backend backend;
     private long liveAtStart;
 
-    /** The backend this suite runs on: {@code cpu}, {@code opencl}, {@code reference}, ... */
+    /** The backend this suite runs on: {@code cpu}, {@code opencl}, ... */
     protected abstract String backendName();
 
     @BeforeEach
