@@ -1,0 +1,89 @@
+package dev.ember.bench;
+
+import dev.ember.core.DType;
+import dev.ember.core.Tensor;
+import dev.ember.core.spi.Backend;
+import dev.ember.core.spi.Distribution;
+import dev.ember.nn.init.Initializers;
+import dev.ember.nn.layers.Activation;
+import dev.ember.nn.layers.Dense;
+import dev.ember.nn.layers.Layer;
+import dev.ember.nn.losses.Losses;
+import dev.ember.nn.model.Sequential;
+import dev.ember.nn.model.StepResult;
+import dev.ember.nn.optim.Adam;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One network, its optimiser and one fixed batch on one backend, trained the way a user would:
+ * {@code Sequential} + {@code compile(Adam, loss)} + {@code trainStep(x, y)} in F32. The loss stays
+ * on the device (as in {@code fit}); {@link #step()} waits for the backend to finish.
+ */
+public final class TrainStepProblem implements AutoCloseable {
+    private final Backend backend;
+    private final TrainNetwork network;
+    private final Sequential model;
+    private final Tensor x;
+    private final Tensor y;
+
+    public TrainStepProblem(Backend backend, TrainNetwork network) {
+        this.backend = backend;
+        this.network = network;
+        int[] sizes = network.sizes();
+        int batch = network.batch();
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 1; i < sizes.length; i++) {
+            Dense d = i == 1 ? new Dense(sizes[0], sizes[1]) : new Dense(sizes[i]);
+            layers.add(d.kernelInitializer(Initializers.heNormal()));
+            if (i + 1 < sizes.length) {
+                layers.add(Activation.relu());
+            }
+        }
+        boolean softmax = network == TrainNetwork.MLP;
+        layers.add(softmax ? Activation.softmax() : Activation.sigmoid());
+        this.model = new Sequential(layers);
+        model.backend(backend).dtype(DType.F32).seed(42);
+        model.compile(new Adam(1e-3), softmax ? Losses.categoricalCrossEntropy() : Losses.binaryCrossEntropy());
+        int classes = sizes[sizes.length - 1];
+        this.x = Tensor.random(backend, DType.F32, Distribution.NORMAL, 0, 1, 42, 7, batch, sizes[0]);
+        float[] labels = new float[batch * classes];
+        SplittableRandom rng = new SplittableRandom(42);
+        for (int r = 0; r < batch; r++) {
+            if (softmax) {
+                labels[r * classes + rng.nextInt(classes)] = 1;
+            } else {
+                labels[r] = rng.nextBoolean() ? 1 : 0;
+            }
+        }
+        this.y = Tensor.of(backend, labels, batch, classes);
+        backend.synchronize();
+    }
+
+    /** One training step (forward, backward, Adam update), finished on the device. */
+    public void step() {
+        try (StepResult r = model.trainStep(x, y)) {
+            backend.synchronize();
+        }
+    }
+
+    /** The loss of one more step, read back (for checks, not timed). */
+    public double stepLoss() {
+        try (StepResult r = model.trainStep(x, y)) {
+            return r.loss().item();
+        }
+    }
+
+    public TrainNetwork network() {
+        return network;
+    }
+
+    @Override
+    public void close() {
+        x.close();
+        y.close();
+        model.close();
+    }
+}
