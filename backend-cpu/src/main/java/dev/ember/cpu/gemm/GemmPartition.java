@@ -5,13 +5,17 @@ package dev.ember.cpu.gemm;
  * runs the whole blocked loop nest on its own rows of op(A) and columns of op(B), packing them
  * itself, so threads share nothing and never wait on each other; the price is that every column
  * part packs its rows of A and every row part its columns of B. The grid minimises an estimate of
- * the slowest part's time: its flops plus its packing.
+ * the slowest part's time: its flops, its packing, and a fixed cost for handing work to a pool
+ * thread (waking a worker measured tens of microseconds here), so mid-sized products such as
+ * 128 x 128 x 256 stay on one thread.
  */
 record GemmPartition(int rows, int cols, int m, int n, int mr, int nr) {
     /** Below this many multiply-adds a product runs on the calling thread. */
     static final long SERIAL_WORK = 64L * 64 * 64;
     /** Flops that packing one element is assumed to cost (a memory-bound scalar copy). */
     private static final long PACK_COST = 32;
+    /** Flops that handing parts to pool threads is assumed to cost (about 80 us at 100 GFLOPS). */
+    private static final long SPAWN_COST = 8_000_000;
 
     static GemmPartition of(int m, int n, int k, int threads, int mr, int nr) {
         int rowTiles = (m + mr - 1) / mr;
@@ -20,12 +24,10 @@ record GemmPartition(int rows, int cols, int m, int n, int mr, int nr) {
             return new GemmPartition(1, 1, m, n, mr, nr);
         }
         int bestRows = 1, bestCols = 1;
-        long bestCost = Long.MAX_VALUE;
+        long bestCost = estimate((long) rowTiles * mr, (long) colTiles * nr, k, 1);
         for (int r = 1; r <= Math.min(threads, rowTiles); r++) {
             int c = Math.min(threads / r, colTiles);
-            long partRows = (long) ceilDiv(rowTiles, r) * mr;
-            long partCols = (long) ceilDiv(colTiles, c) * nr;
-            long cost = 2 * partRows * partCols * k + PACK_COST * (partRows + partCols) * k;
+            long cost = estimate((long) ceilDiv(rowTiles, r) * mr, (long) ceilDiv(colTiles, c) * nr, k, r * c);
             if (cost < bestCost) {
                 bestCost = cost;
                 bestRows = r;
@@ -33,6 +35,11 @@ record GemmPartition(int rows, int cols, int m, int n, int mr, int nr) {
             }
         }
         return new GemmPartition(bestRows, bestCols, m, n, mr, nr);
+    }
+
+    /** The modelled time, in flops, of one part of {@code rows x cols} when C is cut into {@code parts}. */
+    private static long estimate(long rows, long cols, int k, int parts) {
+        return 2 * rows * cols * k + PACK_COST * (rows + cols) * k + (parts > 1 ? SPAWN_COST : 0);
     }
 
     int parts() {
