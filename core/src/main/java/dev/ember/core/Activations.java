@@ -11,6 +11,11 @@ public final class Activations {
         String op = name(act);
         x.checkOpen(op);
         Checks.finite(op, "alpha", alpha);
+        if (x.isContiguous()) {   // out of place: one pass over x
+            Tensor y = Tensor.zeros(x.backend(), x.dtype(), x.shape());
+            x.backend().activation(act, alpha, x.span(), y.span(), y.size());
+            return y;
+        }
         Tensor y = x.copy();
         x.backend().activation(act, alpha, y.span(), y.span(), y.size());
         return y;
@@ -23,6 +28,11 @@ public final class Activations {
         Checks.sameBackendAndDtype(op, x, dy);
         Checks.sameShape(op, "y", x, y);
         Checks.sameShape(op, "dy", x, dy);
+        if (x.isContiguous() && y.isContiguous() && dy.isContiguous()) {   // out of place: no copy of dy
+            Tensor dx = Tensor.zeros(dy.backend(), dy.dtype(), dy.shape());
+            x.backend().activationBackward(act, alpha, x.span(), y.span(), dy.span(), dx.span(), dx.size());
+            return dx;
+        }
         Tensor dx = dy.copy();
         Dense.use(x, xd -> Dense.use(y, yd ->
                 x.backend().activationBackward(act, alpha, xd.span(), yd.span(), dx.span(), dx.span(), dx.size())));
@@ -38,6 +48,11 @@ public final class Activations {
         }
         int cols = x.dim(-1);
         int rows = x.size() / cols;
+        if (x.isContiguous()) {
+            Tensor y = Tensor.zeros(x.backend(), x.dtype(), x.shape());
+            x.backend().softmax(log, x.span(), y.span(), rows, cols);
+            return y;
+        }
         Tensor y = x.copy();
         x.backend().softmax(log, y.span(), y.span(), rows, cols);
         return y;
@@ -50,6 +65,11 @@ public final class Activations {
         Checks.sameShape(op, "dy", y, dy);
         int cols = y.dim(-1);
         int rows = y.size() / cols;
+        if (y.isContiguous() && dy.isContiguous()) {
+            Tensor dx = Tensor.zeros(dy.backend(), dy.dtype(), dy.shape());
+            y.backend().softmaxBackward(log, y.span(), dy.span(), dx.span(), rows, cols);
+            return dx;
+        }
         Tensor dx = dy.copy();
         Dense.use(y, yd -> y.backend().softmaxBackward(log, yd.span(), dx.span(), dx.span(), rows, cols));
         return dx;

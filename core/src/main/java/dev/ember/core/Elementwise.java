@@ -12,6 +12,11 @@ final class Elementwise {
     static Tensor unary(String operation, UnaryOp op, double param, Tensor x) {
         x.checkOpen(operation);
         Checks.finite(operation, "scalar", param);
+        if (x.isContiguous()) {   // out of place: one pass over x
+            Tensor out = Tensor.zeros(x.backend(), x.dtype(), x.shape());
+            x.backend().unary(op, param, x.span(), out.span(), out.size());
+            return out;
+        }
         Tensor out = x.copy();
         x.backend().unary(op, param, out.span(), out.span(), out.size());
         return out;

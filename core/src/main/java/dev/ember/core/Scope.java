@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Frees every tensor created inside it, on the thread that opened it:
@@ -18,6 +19,8 @@ import java.util.List;
  */
 public final class Scope implements AutoCloseable {
     private static final ThreadLocal<Deque<Scope>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+    /** Scopes open on any thread: while none is, a new tensor skips the thread-local lookup. */
+    private static final AtomicInteger OPEN = new AtomicInteger();
 
     private final List<Tensor> owned = new ArrayList<>();
     private final Thread thread = Thread.currentThread();
@@ -29,11 +32,15 @@ public final class Scope implements AutoCloseable {
     public static Scope open() {
         Scope scope = new Scope();
         STACK.get().push(scope);
+        OPEN.incrementAndGet();
         return scope;
     }
 
     /** Called by every tensor constructor. */
     static void register(Tensor tensor) {
+        if (OPEN.get() == 0) {
+            return;
+        }
         Scope current = STACK.get().peek();
         if (current != null) {
             current.owned.add(tensor);
@@ -78,6 +85,7 @@ public final class Scope implements AutoCloseable {
             throw new IllegalStateException("scope.close: scopes must be closed innermost first");
         }
         stack.pop();
+        OPEN.decrementAndGet();
         closed = true;
         for (int i = owned.size() - 1; i >= 0; i--) {
             owned.get(i).close();

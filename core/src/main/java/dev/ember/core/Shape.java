@@ -11,6 +11,7 @@ public final class Shape {
 
     private final int[] dims;
     private final int size;
+    private final int[] strides;
 
     private Shape(int[] dims) {
         this.dims = dims;
@@ -19,6 +20,12 @@ public final class Shape {
             n *= d;
         }
         this.size = (int) n;
+        this.strides = new int[dims.length];
+        int s = 1;
+        for (int i = dims.length - 1; i >= 0; i--) {
+            strides[i] = s;
+            s *= dims[i];
+        }
     }
 
     /** A shape with the given dimensions; fails on a dimension below 1 or more than 2^31-1 elements. */
@@ -65,13 +72,12 @@ public final class Shape {
 
     /** Row-major (C order) strides in elements. */
     public int[] contiguousStrides() {
-        int[] strides = new int[dims.length];
-        int s = 1;
-        for (int i = dims.length - 1; i >= 0; i--) {
-            strides[i] = s;
-            s *= dims[i];
-        }
-        return strides;
+        return strides.clone();
+    }
+
+    /** Whether {@code candidate} are this shape's row-major strides (no copy made). */
+    boolean isContiguous(int[] candidate) {
+        return Arrays.equals(strides, candidate);
     }
 
     /** Turns a possibly negative axis into an index, failing with the operation's name when out of range. */

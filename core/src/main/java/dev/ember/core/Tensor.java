@@ -24,6 +24,7 @@ public final class Tensor implements AutoCloseable {
     private final Shape shape;
     private final int[] strides;
     private final int offset;
+    private final boolean contiguous;
     private boolean closed;
 
     private Tensor(Storage storage, DType dtype, Shape shape, int[] strides, int offset) {
@@ -32,6 +33,7 @@ public final class Tensor implements AutoCloseable {
         this.shape = shape;
         this.strides = strides;
         this.offset = offset;
+        this.contiguous = shape.isContiguous(strides);
         Scope.register(this);
     }
 
@@ -161,7 +163,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Whether the elements are laid out densely in row-major order (so {@link #span()} addresses them all). */
     public boolean isContiguous() {
-        return Arrays.equals(strides, shape.contiguousStrides());
+        return contiguous;
     }
 
     /** Where this tensor's first element lives, for direct SPI calls. */
@@ -268,7 +270,11 @@ public final class Tensor implements AutoCloseable {
     public Tensor copy() {
         checkOpen("copy");
         Tensor out = zeros(backend(), dtype, shape);
-        backend().copyStrided(span(), shape.dims(), strides, out.span());
+        if (contiguous) {
+            backend().cast(span(), out.span(), size());   // same dtype: a plain copy
+        } else {
+            backend().copyStrided(span(), shape.dims(), strides, out.span());
+        }
         return out;
     }
 

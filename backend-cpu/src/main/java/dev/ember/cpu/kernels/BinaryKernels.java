@@ -37,6 +37,11 @@ public final class BinaryKernels {
             cols *= rows;
             rows = 1;
         }
+        if (cols < FL && rows * cols < GRAIN) {
+            // rows narrower than a vector (a bias over 5 units): one scalar loop nest, op chosen once
+            narrow(op, rows, cols, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, out, outOff);
+            return;
+        }
         int width = cols;
         parallel.forRange(rows * cols, GRAIN, (from, to) -> {
             for (int k = from, i = from / width, j = from % width; k < to; i++, j = 0) {
@@ -75,6 +80,40 @@ public final class BinaryKernels {
     }
 
     // ---------------------------------------------------------------- F32
+
+    private static void narrow(BinaryOp op, int rows, int cols, float[] a, int aOff, int ars, int acs,
+                               float[] b, int bOff, int brs, int bcs, float[] out, int outOff) {
+        switch (op) {
+            case ADD -> {
+                for (int i = 0, o = outOff; i < rows; i++) {
+                    for (int j = 0; j < cols; j++, o++) {
+                        out[o] = a[aOff + i * ars + j * acs] + b[bOff + i * brs + j * bcs];
+                    }
+                }
+            }
+            case SUB -> {
+                for (int i = 0, o = outOff; i < rows; i++) {
+                    for (int j = 0; j < cols; j++, o++) {
+                        out[o] = a[aOff + i * ars + j * acs] - b[bOff + i * brs + j * bcs];
+                    }
+                }
+            }
+            case MUL -> {
+                for (int i = 0, o = outOff; i < rows; i++) {
+                    for (int j = 0; j < cols; j++, o++) {
+                        out[o] = a[aOff + i * ars + j * acs] * b[bOff + i * brs + j * bcs];
+                    }
+                }
+            }
+            default -> {
+                for (int i = 0, o = outOff; i < rows; i++) {
+                    for (int j = 0; j < cols; j++, o++) {
+                        out[o] = (float) Scalar.binary(op, a[aOff + i * ars + j * acs], b[bOff + i * brs + j * bcs]);
+                    }
+                }
+            }
+        }
+    }
 
     private static void segment(BinaryOp op, float[] a, int ai, int aStep, float[] b, int bi, int bStep,
                                 float[] out, int oi, int n) {

@@ -2,6 +2,8 @@ package dev.ember.nn.ops;
 
 import dev.ember.core.LinearAlgebra;
 import dev.ember.core.Tensor;
+import dev.ember.core.spi.BinaryOp;
+import dev.ember.core.spi.Operand;
 import dev.ember.nn.autodiff.Recorder;
 
 /** Matrix product and the fused affine map of a dense layer. */
@@ -29,12 +31,18 @@ final class LinearOps {
         int m = x.dim(0);
         int n = w.dim(1);
         Tensor out = Tensor.zeros(x.backend(), x.dtype(), m, n);
-        double beta = 0;
-        if (b != null) {
-            x.backend().copyStrided(b.span(), new int[] {m, n}, new int[] {0, b.strides()[0]}, out.span());
-            beta = 1;
+        if (b != null && b.isContiguous()) {
+            // GEMM, then the bias added in place: one pass over the output either way, without a strided gather
+            LinearAlgebra.gemmInto(1.0, x, w, 0.0, out);
+            x.backend().binary(BinaryOp.ADD, m, n, Operand.dense(out.span(), n), Operand.row(b.span()), out.span());
+        } else {
+            double beta = 0;
+            if (b != null) {
+                x.backend().copyStrided(b.span(), new int[] {m, n}, new int[] {0, b.strides()[0]}, out.span());
+                beta = 1;
+            }
+            LinearAlgebra.gemmInto(1.0, x, w, beta, out);
         }
-        LinearAlgebra.gemmInto(1.0, x, w, beta, out);
         Tensor[] inputs = b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b};
         return Recorder.record("dense", out, inputs, (g, needed) -> {
             Tensor[] r = new Tensor[inputs.length];
@@ -53,6 +61,20 @@ final class LinearOps {
 
     /** {@code op(a) @ op(b)} through transposed views (GEMM flags, no copies). */
     static Tensor matmulT(Tensor a, Tensor b, boolean ta, boolean tb) {
+        if (a.isContiguous() && b.isContiguous() && a.rank() == 2 && b.rank() == 2
+                && a.dtype() == b.dtype() && a.backend() == b.backend()) {
+            // dense operands: straight to the backend's GEMM with transpose flags, no view tensors
+            int m = ta ? a.dim(1) : a.dim(0);
+            int k = ta ? a.dim(0) : a.dim(1);
+            int n = tb ? b.dim(0) : b.dim(1);
+            if ((tb ? b.dim(1) : b.dim(0)) != k) {
+                throw new IllegalArgumentException("matmul: inner dimensions differ: " + a.shape()
+                        + (ta ? "^T" : "") + " x " + b.shape() + (tb ? "^T" : ""));
+            }
+            Tensor c = Tensor.zeros(a.backend(), a.dtype(), m, n);
+            a.backend().gemm(ta, tb, m, n, k, 1.0, a.span(), a.dim(1), b.span(), b.dim(1), 0.0, c.span(), n);
+            return c;
+        }
         Tensor av = ta ? a.transpose() : a;
         Tensor bv = tb ? b.transpose() : b;
         try {
