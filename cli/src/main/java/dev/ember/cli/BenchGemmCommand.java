@@ -15,7 +15,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 /**
@@ -46,9 +45,6 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds per problem (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--clock-ghz", description = "Sustained clock for the peak figure (default: the highest the OS reports).")
-    Double clockGhz;
-
     @Option(names = "--json", description = "Print the results as one JSON object on stdout.")
     boolean json;
 
@@ -61,8 +57,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
         String name = backend != null ? backend : Backends.byName(Backends.requestedName()).name();
         List<DType> types = dtypes.stream().map(this::dtype).toList();
         GemmComparison.Options options = new GemmComparison.Options(name,
-                sizes.stream().map(GemmShape::parse).toList(), threads, types, rounds,
-                clockGhz == null ? OptionalDouble.empty() : OptionalDouble.of(clockGhz));
+                sizes.stream().map(GemmShape::parse).toList(), threads, types, rounds);
         GemmComparison.Report report = GemmComparison.run(options, line -> {
             err.println(line);
             err.flush();
@@ -89,11 +84,9 @@ public final class BenchGemmCommand implements Callable<Integer> {
     }
 
     /** The JSON document: snake_case keys; unmeasurable baseline figures are null. */
-    record JsonReport(List<Row> results, @JsonProperty("peak_gflops") double peakGflops,
-                      @JsonProperty("clock_ghz") double clockGhz, String baseline) {
+    record JsonReport(List<Row> results, @JsonProperty("peak_gflops") double peakGflops, String baseline) {
         static JsonReport of(GemmComparison.Report r) {
-            return new JsonReport(r.results().stream().map(Row::of).toList(), r.peakGflops(), r.clockGhz(),
-                    r.baseline());
+            return new JsonReport(r.results().stream().map(Row::of).toList(), r.peakGflops(), r.baseline());
         }
     }
 

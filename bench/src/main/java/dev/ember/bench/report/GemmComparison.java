@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +20,7 @@ import java.util.function.Consumer;
 public final class GemmComparison {
     /** What to measure. */
     public record Options(String backend, List<GemmShape> shapes, List<Integer> threads, List<DType> dtypes,
-                          int rounds, OptionalDouble clockGhz) {
+                          int rounds) {
         public Options {
             if (shapes.isEmpty() || threads.isEmpty() || dtypes.isEmpty()) {
                 throw new IllegalArgumentException("bench gemm: sizes, threads and dtypes must not be empty");
@@ -37,20 +36,24 @@ public final class GemmComparison {
         }
     }
 
-    /** The whole report: rows, the assumed FP32 peak of all cores, and what the baseline was. */
-    public record Report(List<GemmResult> results, double peakGflops, double clockGhz, String baseline) {
+    /**
+     * The whole report: rows, the measured FP32 peak of all cores together, and what the baseline
+     * was.
+     */
+    public record Report(List<GemmResult> results, double peakGflops, String baseline) {
     }
 
     private GemmComparison() {
     }
 
     public static Report run(Options options, Consumer<String> progress) {
-        double clock = PeakFlops.clockGhz(options.clockGhz());
-        double perCore = PeakFlops.gflopsPerCore(clock);
         int cores = Runtime.getRuntime().availableProcessors();
         List<GemmResult> results = new ArrayList<>();
         String baselineName = "none";
         for (int threads : options.threads()) {
+            double peak = PeakFlops.measure(Math.min(threads, cores));
+            progress.accept(String.format("FP32 peak of %d thread(s), measured: %.0f GFLOPS", Math.min(threads, cores),
+                    peak));
             Backend backend = BenchBackends.open(options.backend(), threads);
             NumpyBaseline.Availability numpy = NumpyBaseline.start(threads);
             if (numpy.baseline() == null) {
@@ -62,7 +65,7 @@ public final class GemmComparison {
                 for (DType dtype : options.dtypes()) {
                     for (GemmShape shape : options.shapes()) {
                         GemmResult r = measure(backend, numpy.baseline(), dtype, shape, threads, options.rounds(),
-                                perCore * Math.min(threads, cores));
+                                peak);
                         results.add(r);
                         progress.accept(String.format("%s %s %s threads=%d: %.1f GFLOPS, numpy %.1f, ratio %.2f",
                                 r.op(), r.backend(), shape, threads, r.gflops(), r.baselineGflops(), r.ratio()));
@@ -75,7 +78,7 @@ public final class GemmComparison {
                 BenchBackends.release(backend);
             }
         }
-        return new Report(results, perCore * cores, clock, baselineName);
+        return new Report(results, PeakFlops.measure(cores), baselineName);
     }
 
     private static GemmResult measure(Backend backend, NumpyBaseline numpy, DType dtype, GemmShape shape,

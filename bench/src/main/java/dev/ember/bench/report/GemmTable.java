@@ -16,8 +16,8 @@ public final class GemmTable {
                     r.threads(), r.gflops(), Double.isNaN(r.baselineGflops()) ? "-" : String.format("%.1f", r.baselineGflops()),
                     Double.isNaN(r.ratio()) ? "-" : String.format("%.2f", r.ratio()), 100 * r.fractionOfPeak()));
         }
-        sb.append(String.format("FP32 peak of all cores: %.0f GFLOPS (clock %.2f GHz); baseline: %s%n",
-                report.peakGflops(), report.clockGhz(), report.baseline()));
+        sb.append(String.format("%%peak: of the FP32 peak measured at that thread count (F64: half of it); "
+                + "all cores: %.0f GFLOPS. Baseline: %s%n", report.peakGflops(), report.baseline()));
         return sb.toString();
     }
 }
