@@ -58,9 +58,7 @@ class LabCommandTest {
         JsonNode j = r.json();
         double none = variant(j, "none").get("test_accuracy").asDouble();
         double l2 = variant(j, "l2").get("test_accuracy").asDouble();
-        // the unregularised net fits the training set closest; L2 keeps the weights (and the cost's penalty) up
-        assertThat(variant(j, "none").get("train_accuracy").asDouble())
-                .isGreaterThanOrEqualTo(variant(j, "l2").get("train_accuracy").asDouble());
+        // L2's cost carries the weight penalty, so it stays above the unregularised cost
         assertThat(variant(j, "l2").get("final_cost").asDouble())
                 .isGreaterThan(variant(j, "none").get("final_cost").asDouble());
         assertThat(l2).isGreaterThanOrEqualTo(none - 0.02);
