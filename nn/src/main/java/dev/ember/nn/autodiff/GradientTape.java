@@ -227,7 +227,9 @@ public final class GradientTape implements AutoCloseable {
             for (int i = 0; i < sources.length; i++) {
                 Tensor g = wanted.contains(sources[i]) ? grads.get(sources[i]) : null;
                 if (g != null) {
-                    result[i] = g.isContiguous() ? g.reshape(g.shape().dims()) : g.copy();
+                    // hand the stored tensor itself to the caller (no extra view) unless a source repeats
+                    result[i] = g.isContiguous() && !repeated(sources, i) ? grads.take(sources[i])
+                            : g.isContiguous() ? g.reshape(g.shape().dims()) : g.copy();
                 }
             }
             return result;
@@ -241,6 +243,15 @@ public final class GradientTape implements AutoCloseable {
         } finally {
             grads.closeAll();
         }
+    }
+
+    private static boolean repeated(Tensor[] sources, int i) {
+        for (int j = 0; j < sources.length; j++) {
+            if (j != i && sources[j] == sources[i]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void checkShape(Node n, int k, Tensor grad) {
@@ -274,6 +285,13 @@ public final class GradientTape implements AutoCloseable {
             close(own);
             map.put(key, sum);
             stored.add(sum);
+        }
+
+        /** Removes the gradient of {@code key} without closing it: the caller owns it now. */
+        Tensor take(Tensor key) {
+            Tensor g = map.remove(key);
+            stored.remove(g);
+            return g;
         }
 
         void remove(Tensor key) {
