@@ -8,42 +8,82 @@ import static dev.ember.cpu.gemm.FloatMicroKernel.SPECIES;
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies blocks of op(A) and op(B) into the micro-kernel's layout, absorbing the transposes (and
  * alpha, on A), so one kernel serves all four cases. Micro-panel {@code q} of a block packed with
  * depth {@code kc} starts at {@code q * MR * kc} (A) or {@code q * NR * kc} (B); rows of A past
- * {@code m} and columns of B past {@code n} are zero.
+ * {@code m} and columns of B past {@code n} are zero. Whole panels are packed with vectors: rows
+ * of a transposed A are contiguous ({@code MR}-lane loads); a plain A and a transposed B are
+ * gathered, {@code L} values a time, through {@code index}, a caller-owned scratch of at least
+ * {@code L} ints.
  */
 final class FloatPacking {
+    /** {@code MR} lanes: one packed column of an A micro-panel. */
+    private static final VectorSpecies<Float> COLUMN =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(MR * Float.SIZE));
+    /** Packed A columns one gather fills. */
+    private static final int GATHERED_COLUMNS = L / MR;
+
     private FloatPacking() {
     }
 
     /** Packs {@code alpha * op(A)[i0 : i0+mc, p0 : p0+kc]} into MR-row micro-panels. */
     static void packA(boolean transA, float alpha, float[] a, int aOff, int lda,
-                      int i0, int mc, int p0, int kc, float[] dst) {
+                      int i0, int mc, int p0, int kc, float[] dst, int[] index) {
+        if (!transA && mc >= MR) {   // lane t of a gather reads row t % MR, column t / MR
+            for (int t = 0; t < L; t++) {
+                index[t] = t % MR * lda + t / MR;
+            }
+        }
         for (int ir = 0; ir < mc; ir += MR) {
             int rows = Math.min(MR, mc - ir), d = ir * kc, i = i0 + ir;
             if (rows < MR) {
                 Arrays.fill(dst, d, d + MR * kc, 0f);
-            }
-            if (transA) {            // op(A)[i, p] = a[p * lda + i]: rows are contiguous
-                for (int p = 0, s = aOff + p0 * lda + i; p < kc; p++, s += lda, d += MR) {
-                    for (int r = 0; r < rows; r++) {
-                        dst[d + r] = alpha * a[s + r];
-                    }
-                }
-            } else if (rows == MR) { // op(A)[i, p] = a[i * lda + p]: MR row streams
-                for (int p = 0, s = aOff + i * lda + p0; p < kc; p++, s++, d += MR) {
-                    for (int r = 0; r < MR; r++) {
-                        dst[d + r] = alpha * a[s + r * lda];
-                    }
-                }
+                packPartialA(transA, alpha, a, aOff, lda, i, rows, p0, kc, dst, d);
+            } else if (transA) {
+                packTransposedA(alpha, a, aOff + p0 * lda + i, lda, kc, dst, d);
             } else {
+                packRowsA(alpha, a, aOff + i * lda + p0, lda, kc, dst, d, index);
+            }
+        }
+    }
+
+    /** A whole micro-panel of a transposed A: {@code op(A)[i, p] = a[p * lda + i]}, rows contiguous. */
+    private static void packTransposedA(float alpha, float[] a, int s, int lda, int kc, float[] dst, int d) {
+        for (int p = 0; p < kc; p++, s += lda, d += MR) {
+            FloatVector.fromArray(COLUMN, a, s).mul(alpha).intoArray(dst, d);
+        }
+    }
+
+    /** A whole micro-panel of a plain A: {@code op(A)[i, p] = a[i * lda + p]}, MR row streams gathered. */
+    private static void packRowsA(float alpha, float[] a, int s, int lda, int kc, float[] dst, int d, int[] index) {
+        int p = 0;
+        for (; p <= kc - GATHERED_COLUMNS; p += GATHERED_COLUMNS, s += GATHERED_COLUMNS, d += L) {
+            FloatVector.fromArray(SPECIES, a, s, index, 0).mul(alpha).intoArray(dst, d);
+        }
+        for (; p < kc; p++, s++, d += MR) {
+            for (int r = 0; r < MR; r++) {
+                dst[d + r] = alpha * a[s + r * lda];
+            }
+        }
+    }
+
+    /** The last, partial micro-panel ({@code rows < MR}), element by element. */
+    private static void packPartialA(boolean transA, float alpha, float[] a, int aOff, int lda,
+                                     int i, int rows, int p0, int kc, float[] dst, int d) {
+        if (transA) {
+            for (int p = 0, s = aOff + p0 * lda + i; p < kc; p++, s += lda, d += MR) {
                 for (int r = 0; r < rows; r++) {
-                    for (int p = 0, s = aOff + (i + r) * lda + p0; p < kc; p++) {
-                        dst[d + p * MR + r] = alpha * a[s + p];
-                    }
+                    dst[d + r] = alpha * a[s + r];
+                }
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                for (int p = 0, s = aOff + (i + r) * lda + p0; p < kc; p++) {
+                    dst[d + p * MR + r] = alpha * a[s + p];
                 }
             }
         }
@@ -51,13 +91,20 @@ final class FloatPacking {
 
     /** Packs {@code op(B)[p0 : p0+kc, j0 : j0+nc]} into NR-column micro-panels. */
     static void packB(boolean transB, float[] b, int bOff, int ldb,
-                      int p0, int kc, int j0, int nc, float[] dst) {
+                      int p0, int kc, int j0, int nc, float[] dst, int[] index) {
+        if (transB && nc >= NR) {    // lane t of a gather reads column t
+            for (int t = 0; t < L; t++) {
+                index[t] = t * ldb;
+            }
+        }
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr), d = jr * kc, j = j0 + jr;
             if (cols < NR) {
                 Arrays.fill(dst, d, d + NR * kc, 0f);
             }
-            if (transB) {            // op(B)[p, j] = b[j * ldb + p]: columns are contiguous
+            if (transB && cols == NR) { // op(B)[p, j] = b[j * ldb + p]: gather a row of the panel
+                packTransposedB(b, bOff + j * ldb + p0, ldb, kc, dst, d, index);
+            } else if (transB) {     // columns are contiguous
                 for (int col = 0; col < cols; col++) {
                     for (int p = 0, s = bOff + (j + col) * ldb + p0; p < kc; p++) {
                         dst[d + p * NR + col] = b[s + p];
@@ -73,6 +120,15 @@ final class FloatPacking {
                 for (int p = 0, s = bOff + p0 * ldb + j; p < kc; p++, s += ldb, d += NR) {
                     System.arraycopy(b, s, dst, d, cols);
                 }
+            }
+        }
+    }
+
+    /** A whole micro-panel of a transposed B: each row of the panel gathered from NR columns. */
+    private static void packTransposedB(float[] b, int s, int ldb, int kc, float[] dst, int d, int[] index) {
+        for (int p = 0; p < kc; p++, s++, d += NR) {
+            for (int v = 0; v < NR; v += L) {
+                FloatVector.fromArray(SPECIES, b, s + v * ldb, index, 0).intoArray(dst, d + v);
             }
         }
     }

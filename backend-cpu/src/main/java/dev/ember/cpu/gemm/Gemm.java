@@ -5,16 +5,17 @@ import dev.ember.cpu.kernels.Parallel;
 /**
  * GEMM entry points of the CPU backend: {@code C = alpha * op(A) * op(B) + beta * C} on row-major
  * arrays with BLAS-style leading dimensions and offsets. Packed, cache-blocked and register-blocked
- * on the Vector API ({@link Sgemm}, {@link Dgemm}); multi-threaded over {@code parallel} for all
+ * on the Vector API: one loop nest ({@link GemmDriver}) over a per-precision strategy
+ * ({@link FloatPrecision}, {@link DoublePrecision}); multi-threaded over {@code parallel} for all
  * but small products. When {@code beta == 0} the old contents of C are never read.
  */
 public final class Gemm {
-    private final Sgemm sgemm;
-    private final Dgemm dgemm;
+    private final GemmDriver sgemm;
+    private final GemmDriver dgemm;
 
     public Gemm(Parallel parallel) {
-        this.sgemm = new Sgemm(parallel);
-        this.dgemm = new Dgemm(parallel);
+        this.sgemm = new GemmDriver(parallel, FloatPrecision.INSTANCE);
+        this.dgemm = new GemmDriver(parallel, DoublePrecision.INSTANCE);
     }
 
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,

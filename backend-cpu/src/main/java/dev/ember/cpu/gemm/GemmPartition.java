@@ -18,11 +18,21 @@ record GemmPartition(int rows, int cols, int m, int n, int mr, int nr) {
     private static final long SPAWN_COST = 8_000_000;
 
     static GemmPartition of(int m, int n, int k, int threads, int mr, int nr) {
+        int grid = grid(m, n, k, threads, mr, nr);
+        return new GemmPartition(grid >>> 16, grid & 0xFFFF, m, n, mr, nr);
+    }
+
+    /**
+     * The chosen grid without allocating: {@code rows << 16 | cols} (both at most {@code threads},
+     * so they fit). {@link #of} wraps it; the GEMM driver keeps the two ints.
+     */
+    static int grid(int m, int n, int k, int threads, int mr, int nr) {
         int rowTiles = (m + mr - 1) / mr;
         int colTiles = (n + nr - 1) / nr;
         if (threads <= 1 || (long) m * n * k < SERIAL_WORK) {
-            return new GemmPartition(1, 1, m, n, mr, nr);
+            return 1 << 16 | 1;
         }
+        threads = Math.min(threads, 0xFFFF);
         int bestRows = 1, bestCols = 1;
         long bestCost = estimate((long) rowTiles * mr, (long) colTiles * nr, k, 1);
         for (int r = 1; r <= Math.min(threads, rowTiles); r++) {
@@ -34,7 +44,7 @@ record GemmPartition(int rows, int cols, int m, int n, int mr, int nr) {
                 bestCols = c;
             }
         }
-        return new GemmPartition(bestRows, bestCols, m, n, mr, nr);
+        return bestRows << 16 | bestCols;
     }
 
     /** The modelled time, in flops, of one part of {@code rows x cols} when C is cut into {@code parts}. */
@@ -63,7 +73,7 @@ record GemmPartition(int rows, int cols, int m, int n, int mr, int nr) {
     }
 
     /** The first index of slice {@code i} of {@code length} split into {@code slices} in whole tiles. */
-    private static int bound(int i, int slices, int length, int tile) {
+    static int bound(int i, int slices, int length, int tile) {
         int tiles = (length + tile - 1) / tile;
         return Math.min(length, (int) ((long) tiles * i / slices) * tile);
     }

@@ -1,7 +1,13 @@
 package dev.ember.cpu.kernels;
 
+import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /**
  * Splits index ranges over the backend's fork-join pool. Work below the grain runs on the calling
@@ -16,6 +22,8 @@ public final class Parallel {
 
     private final ForkJoinPool pool;
     private final int threads;
+    /** An idle {@link Fork} for {@link #forEachPart}; concurrent callers make their own. */
+    private final AtomicReference<Fork> spareFork = new AtomicReference<>();
 
     public Parallel(ForkJoinPool pool, int threads) {
         this.pool = pool;
@@ -32,7 +40,7 @@ public final class Parallel {
      */
     public void forRange(int n, int grain, Range body) {
         int chunks = (int) Math.min(threads, Math.max(1, (long) n / Math.max(1, grain)));
-        if (chunks <= 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) {
+        if (chunks <= 1 || ForkJoinTask.getPool() == pool) {
             body.run(0, n);
             return;
         }
@@ -43,26 +51,129 @@ public final class Parallel {
      * Runs {@code body.accept(part)} for {@code part} in {@code [0, parts)}, {@code parts <=}
      * {@link #threads()}: the calling thread takes part 0 while pool threads take the rest, so the
      * caller's work overlaps the workers' wake-up (tens of microseconds on a virtual machine).
-     * Inside the pool, or with one part, the parts run in turn on the calling thread.
+     * Inside the pool, or with one part, the parts run in turn on the calling thread. Allocates
+     * nothing in steady state (the pool tasks are reused); an exception from any part is rethrown
+     * after all parts have finished.
      */
-    public void forEachPart(int parts, java.util.function.IntConsumer body) {
-        if (parts <= 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) {
+    public void forEachPart(int parts, IntConsumer body) {
+        if (parts <= 1 || ForkJoinTask.getPool() == pool) {
             for (int part = 0; part < parts; part++) {
                 body.accept(part);
             }
             return;
         }
-        java.util.concurrent.ForkJoinTask<?>[] others = new java.util.concurrent.ForkJoinTask<?>[parts - 1];
-        for (int part = 1; part < parts; part++) {
-            int p = part;
-            others[part - 1] = pool.submit(() -> body.accept(p));
+        Fork fork = spareFork.getAndSet(null);
+        if (fork == null) {
+            fork = new Fork();
         }
         try {
-            body.accept(0);
+            fork.run(pool, parts, body);
         } finally {
-            for (java.util.concurrent.ForkJoinTask<?> task : others) {
-                task.join();
+            spareFork.set(fork);
+        }
+    }
+
+    /**
+     * The pool tasks of one {@link #forEachPart} call, kept for the next: each call re-arms them
+     * ({@link ForkJoinTask#reinitialize}) instead of allocating, and the caller waits on a counter
+     * (spinning briefly, then parking) rather than {@link ForkJoinTask#join}, which allocates a wait
+     * node whenever it blocks. So a call in steady state allocates nothing.
+     */
+    private static final class Fork {
+        /** How long the caller spins for the last parts before parking: about a worker's wake-up. */
+        private static final long SPIN_NANOS = 50_000;
+
+        private Part[] tasks = new Part[0];
+        private IntConsumer body;
+        private Thread caller;
+        private final AtomicInteger pending = new AtomicInteger();
+        private volatile Throwable failure;
+
+        void run(ForkJoinPool pool, int parts, IntConsumer body) {
+            if (tasks.length < parts - 1) {
+                Part[] grown = Arrays.copyOf(tasks, parts - 1);
+                for (int i = tasks.length; i < grown.length; i++) {
+                    grown[i] = new Part(this, i + 1);
+                }
+                tasks = grown;
             }
+            this.body = body;
+            this.caller = Thread.currentThread();
+            this.failure = null;
+            pending.set(parts - 1);
+            for (int i = 0; i < parts - 1; i++) {
+                tasks[i].reinitialize();
+                pool.execute(tasks[i]);
+            }
+            Throwable first = null;
+            try {
+                body.accept(0);
+            } catch (Throwable t) {
+                first = t;
+            }
+            awaitParts(parts - 1);
+            this.body = null;
+            this.caller = null;
+            Throwable t = first != null ? first : failure;
+            failure = null;
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
+
+        private void awaitParts(int count) {
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            while (pending.get() != 0) {
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            // a part counts itself done just before its task completes: let the tasks finish, so
+            // the next call can re-arm them
+            for (int i = 0; i < count; i++) {
+                while (!tasks[i].isDone()) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        void partDone(Throwable t) {
+            if (t != null && failure == null) {
+                failure = t;
+            }
+            if (pending.decrementAndGet() == 0) {
+                LockSupport.unpark(caller);
+            }
+        }
+    }
+
+    /** Part {@code part} of a {@link Fork}, run by a pool thread. */
+    private static final class Part extends RecursiveAction {
+        private final Fork fork;
+        private final int part;
+
+        Part(Fork fork, int part) {
+            this.fork = fork;
+            this.part = part;
+        }
+
+        @Override
+        protected void compute() {
+            Throwable failure = null;
+            try {
+                fork.body.accept(part);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            fork.partDone(failure);
         }
     }
 

@@ -1,0 +1,173 @@
+package dev.ember.cpu.gemm;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+
+import dev.ember.cpu.kernels.Parallel;
+
+/**
+ * The Goto/BLIS loop nest, shared by F32 and F64 ({@link GemmPrecision}): for each {@code nc}-wide
+ * panel of op(B) and {@code kc}-deep slice, pack the {@code kc x nc} B panel, then for each
+ * {@code mc}-tall block of op(A) pack it and run the macro-kernel over it. Threads take independent
+ * parts of C ({@link GemmPartition}); pack buffers are per thread and reused, and a multi-threaded
+ * call reuses its argument holder, so a call in steady state allocates nothing.
+ */
+final class GemmDriver {
+    private final Parallel parallel;
+    private final GemmPrecision precision;
+    private final int mr;
+    private final int nr;
+    private final GemmBlocking blocking;
+    private final ThreadLocal<Workspace> workspaces;
+    /** An idle argument holder for a multi-threaded call; concurrent callers make their own. */
+    private final AtomicReference<Call> spare = new AtomicReference<>();
+
+    GemmDriver(Parallel parallel, GemmPrecision precision) {
+        this.parallel = parallel;
+        this.precision = precision;
+        this.mr = precision.mr();
+        this.nr = precision.nr();
+        this.blocking = precision.blocking();
+        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(precision));
+    }
+
+    /** {@code C = alpha op(A) op(B) + beta C}; the arrays are {@code float[]} or {@code double[]} per the precision. */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, Object a, int aOff, int lda,
+              Object b, int bOff, int ldb, double beta, Object c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k <= 0 || alpha == 0) {
+            precision.scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        int grid = GemmPartition.grid(m, n, k, parallel.threads(), mr, nr);
+        int rows = grid >>> 16, cols = grid & 0xFFFF;
+        if (rows * cols == 1) {
+            block(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, 0, n);
+            return;
+        }
+        Call call = spare.getAndSet(null);
+        if (call == null) {
+            call = new Call();
+        }
+        try {
+            call.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rows, cols);
+            parallel.forEachPart(rows * cols, call);
+        } finally {
+            call.clear();
+            spare.set(call);
+        }
+    }
+
+    /** The blocked loop nest for {@code C[i0:i1, j0:j1]}, on the calling thread. */
+    private void block(boolean transA, boolean transB, int k, double alpha, Object a, int aOff, int lda,
+                       Object b, int bOff, int ldb, double beta, Object c, int cOff, int ldc,
+                       int i0, int i1, int j0, int j1) {
+        GemmPrecision precision = this.precision;
+        int kcMax = GemmBlocking.balanced(k, blocking.kc(), 1);
+        int mcMax = GemmBlocking.balanced(i1 - i0, blocking.mc(), mr);
+        int ncMax = GemmBlocking.balanced(j1 - j0, blocking.nc(), nr);
+        Workspace ws = workspaces.get();
+        Object packedA = ws.a(mcMax * kcMax);
+        Object packedB = ws.b(kcMax * ncMax);
+        for (int jc = j0; jc < j1; jc += ncMax) {
+            int nc = Math.min(ncMax, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                boolean overwrite = pc == 0 && beta == 0;
+                double scaleC = pc == 0 ? beta : 1;
+                precision.packB(transB, b, bOff, ldb, pc, kc, jc, nc, packedB, ws.index);
+                for (int ic = i0; ic < i1; ic += mcMax) {
+                    int mc = Math.min(mcMax, i1 - ic);
+                    precision.packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, packedA, ws.index);
+                    precision.macroKernel(mc, nc, kc, packedA, packedB, c, cOff + ic * ldc + jc, ldc,
+                            overwrite, scaleC, ws.edge);
+                }
+            }
+        }
+    }
+
+    /** The arguments of one multi-threaded call; part {@code p} computes its rectangle of C. */
+    private final class Call implements IntConsumer {
+        private boolean transA;
+        private boolean transB;
+        private int m;
+        private int n;
+        private int k;
+        private double alpha;
+        private Object a;
+        private int aOff;
+        private int lda;
+        private Object b;
+        private int bOff;
+        private int ldb;
+        private double beta;
+        private Object c;
+        private int cOff;
+        private int ldc;
+        private int rows;
+        private int cols;
+
+        void set(boolean transA, boolean transB, int m, int n, int k, double alpha, Object a, int aOff, int lda,
+                 Object b, int bOff, int ldb, double beta, Object c, int cOff, int ldc, int rows, int cols) {
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.beta = beta;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            this.rows = rows;
+            this.cols = cols;
+        }
+
+        /** Drops the operands so an idle holder keeps no caller's arrays alive. */
+        void clear() {
+            a = null;
+            b = null;
+            c = null;
+        }
+
+        @Override
+        public void accept(int part) {
+            int row = part / cols, col = part % cols;
+            block(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                    GemmPartition.bound(row, rows, m, mr), GemmPartition.bound(row + 1, rows, m, mr),
+                    GemmPartition.bound(col, cols, n, nr), GemmPartition.bound(col + 1, cols, n, nr));
+        }
+    }
+
+    /** One thread's pack buffers, grown on demand and kept. */
+    private static final class Workspace {
+        private final GemmPrecision precision;
+        final Object edge;
+        final int[] index = new int[GemmPrecision.GATHER_LANES];
+        private Object a;
+        private Object b;
+
+        Workspace(GemmPrecision precision) {
+            this.precision = precision;
+            this.edge = precision.allocate(precision.mr() * precision.nr());
+            this.a = precision.allocate(0);
+            this.b = precision.allocate(0);
+        }
+
+        Object a(int size) {
+            return precision.length(a) >= size ? a : (a = precision.allocate(size));
+        }
+
+        Object b(int size) {
+            return precision.length(b) >= size ? b : (b = precision.allocate(size));
+        }
+    }
+}

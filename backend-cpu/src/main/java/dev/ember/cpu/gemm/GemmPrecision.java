@@ -1,0 +1,44 @@
+package dev.ember.cpu.gemm;
+
+/**
+ * What {@link GemmDriver} needs from one element type: its register tile and block sizes, pack
+ * buffers, packing, and the macro-kernel. Arrays travel as {@code Object} ({@code float[]} for F32,
+ * {@code double[]} for F64) and scalars as {@code double} (a float widened and narrowed back is
+ * unchanged). The driver calls these once per cache block, never per micro-tile, so the hot loops
+ * stay inside one monomorphic implementation.
+ */
+interface GemmPrecision {
+    /** The length of the gather-offset scratch passed to the packing methods: any vector's lane count. */
+    int GATHER_LANES = 64;
+
+    int mr();
+
+    int nr();
+
+    GemmBlocking blocking();
+
+    /** A new array of this element type. */
+    Object allocate(int length);
+
+    int length(Object array);
+
+    /**
+     * Packs {@code alpha * op(A)[i0 : i0+mc, p0 : p0+kc]} into {@code dst} (see the packing
+     * classes); {@code index} is scratch for gather offsets, {@link #GATHER_LANES} long.
+     */
+    void packA(boolean transA, double alpha, Object a, int aOff, int lda, int i0, int mc, int p0, int kc, Object dst,
+               int[] index);
+
+    /** Packs {@code op(B)[p0 : p0+kc, j0 : j0+nc]} into {@code dst}. */
+    void packB(boolean transB, Object b, int bOff, int ldb, int p0, int kc, int j0, int nc, Object dst, int[] index);
+
+    /**
+     * Sweeps the register tile over an {@code mc x nc} block of C at {@code c[co]} from packed
+     * blocks of depth {@code kc}: {@code C = A~ B~ + beta C}, or {@code = A~ B~} when {@code overwrite}.
+     */
+    void macroKernel(int mc, int nc, int kc, Object packedA, Object packedB, Object c, int co, int ldc,
+                     boolean overwrite, double beta, Object edge);
+
+    /** {@code C = beta * C}, writing zeros without reading C when {@code beta == 0}. */
+    void scale(int m, int n, double beta, Object c, int cOff, int ldc);
+}
