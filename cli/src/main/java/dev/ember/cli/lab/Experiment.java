@@ -9,4 +9,9 @@ public interface Experiment {
     String description();
 
     ExperimentResult run(LabContext context);
+
+    /** The table printed on stderr after the run (default: one row per variant with its accuracies and cost). */
+    default String table(ExperimentResult result) {
+        return LabCommand.table(result);
+    }
 }

@@ -30,15 +30,16 @@ import java.util.function.Function;
         mixinStandardHelpOptions = true,
         description = {"Runs a classic experiment of improving deep networks and reports each variant's accuracies "
                 + "and cost curve.",
-                "Experiments: init, regularization, gradcheck, optimizers, softmax, or 'all' (in that order); 'list' lists them."},
+                "Experiments: init, regularization, gradcheck, optimizers, batchnorm, softmax, or 'all' (in that order);"
+                        + " 'list' lists them."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the experiment ran", "1:it failed (bad data, unusable backend, ...)", "2:invalid command line"})
 public final class LabCommand implements Callable<Integer> {
     /** The experiments in the order {@code all} runs them. */
     static final List<Experiment> EXPERIMENTS = List.of(new InitExperiment(), new RegularizationExperiment(),
-            new GradcheckExperiment(), new OptimizersExperiment(), new SoftmaxExperiment());
+            new GradcheckExperiment(), new OptimizersExperiment(), new BatchNormExperiment(), new SoftmaxExperiment());
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "init, regularization, gradcheck, optimizers, softmax, all, list")
+    @Parameters(index = "0", paramLabel = "NAME", description = "init, regularization, gradcheck, optimizers, batchnorm, softmax, all, list")
     String name;
 
     @Option(names = "--backend", description = "Backend to run on (default: the configured one, as 'auto' picks).")
@@ -126,7 +127,7 @@ public final class LabCommand implements Callable<Integer> {
             err.flush();
             ExperimentResult r = e.run(ctx);
             results.add(r);
-            err.print(table(r));
+            err.print(e.table(r));
             err.flush();
         }
         if (json) {
