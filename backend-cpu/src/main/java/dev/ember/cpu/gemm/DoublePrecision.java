@@ -6,51 +6,38 @@ import static dev.ember.cpu.gemm.DoubleMicroKernel.NR;
 import java.util.Arrays;
 
 /** F64 for {@link GemmDriver}: {@link DoublePacking} and {@link DoubleMicroKernel} on {@code double[]}. */
-enum DoublePrecision implements GemmPrecision {
-    INSTANCE;
+final class DoublePrecision extends GemmPrecision {
+    static final DoublePrecision INSTANCE = new DoublePrecision();
 
-    private static final GemmBlocking BLOCKING = GemmBlocking.of(Double.BYTES, MR, NR);
-
-    @Override
-    public int mr() {
-        return MR;
+    private DoublePrecision() {
+        super(Double.BYTES, MR, NR);
     }
 
     @Override
-    public int nr() {
-        return NR;
-    }
-
-    @Override
-    public GemmBlocking blocking() {
-        return BLOCKING;
-    }
-
-    @Override
-    public Object allocate(int length) {
+    Object allocate(int length) {
         return new double[length];
     }
 
     @Override
-    public int length(Object array) {
+    int length(Object array) {
         return ((double[]) array).length;
     }
 
     @Override
-    public void packA(boolean transA, double alpha, Object a, int aOff, int lda, int i0, int mc, int p0, int kc,
-                      Object dst, int[] index) {
+    void packA(boolean transA, double alpha, Object a, int aOff, int lda, int i0, int mc, int p0, int kc,
+               Object dst, int[] index) {
         DoublePacking.packA(transA, (double) alpha, (double[]) a, aOff, lda, i0, mc, p0, kc, (double[]) dst, index);
     }
 
     @Override
-    public void packB(boolean transB, Object b, int bOff, int ldb, int p0, int kc, int j0, int nc, Object dst,
-                      int[] index) {
+    void packB(boolean transB, Object b, int bOff, int ldb, int p0, int kc, int j0, int nc, Object dst,
+               int[] index) {
         DoublePacking.packB(transB, (double[]) b, bOff, ldb, p0, kc, j0, nc, (double[]) dst, index);
     }
 
     @Override
-    public void macroKernel(int mc, int nc, int kc, Object packedA, Object packedB, Object c, int co, int ldc,
-                            boolean overwrite, double beta, Object edge) {
+    void macroKernel(int mc, int nc, int kc, Object packedA, Object packedB, Object c, int co, int ldc,
+                     boolean overwrite, double beta, Object edge) {
         double[] pa = (double[]) packedA, pb = (double[]) packedB, cc = (double[]) c, scratch = (double[]) edge;
         double s = (double) beta;
         for (int jr = 0; jr < nc; jr += NR) {
@@ -63,7 +50,7 @@ enum DoublePrecision implements GemmPrecision {
     }
 
     @Override
-    public void scale(int m, int n, double beta, Object c, int cOff, int ldc) {
+    void scale(int m, int n, double beta, Object c, int cOff, int ldc) {
         double[] cc = (double[]) c;
         double s = (double) beta;
         for (int i = 0, row = cOff; i < m; i++, row += ldc) {

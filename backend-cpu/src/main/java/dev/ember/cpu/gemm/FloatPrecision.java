@@ -6,51 +6,38 @@ import static dev.ember.cpu.gemm.FloatMicroKernel.NR;
 import java.util.Arrays;
 
 /** F32 for {@link GemmDriver}: {@link FloatPacking} and {@link FloatMicroKernel} on {@code float[]}. */
-enum FloatPrecision implements GemmPrecision {
-    INSTANCE;
+final class FloatPrecision extends GemmPrecision {
+    static final FloatPrecision INSTANCE = new FloatPrecision();
 
-    private static final GemmBlocking BLOCKING = GemmBlocking.of(Float.BYTES, MR, NR);
-
-    @Override
-    public int mr() {
-        return MR;
+    private FloatPrecision() {
+        super(Float.BYTES, MR, NR);
     }
 
     @Override
-    public int nr() {
-        return NR;
-    }
-
-    @Override
-    public GemmBlocking blocking() {
-        return BLOCKING;
-    }
-
-    @Override
-    public Object allocate(int length) {
+    Object allocate(int length) {
         return new float[length];
     }
 
     @Override
-    public int length(Object array) {
+    int length(Object array) {
         return ((float[]) array).length;
     }
 
     @Override
-    public void packA(boolean transA, double alpha, Object a, int aOff, int lda, int i0, int mc, int p0, int kc,
-                      Object dst, int[] index) {
+    void packA(boolean transA, double alpha, Object a, int aOff, int lda, int i0, int mc, int p0, int kc,
+               Object dst, int[] index) {
         FloatPacking.packA(transA, (float) alpha, (float[]) a, aOff, lda, i0, mc, p0, kc, (float[]) dst, index);
     }
 
     @Override
-    public void packB(boolean transB, Object b, int bOff, int ldb, int p0, int kc, int j0, int nc, Object dst,
-                      int[] index) {
+    void packB(boolean transB, Object b, int bOff, int ldb, int p0, int kc, int j0, int nc, Object dst,
+               int[] index) {
         FloatPacking.packB(transB, (float[]) b, bOff, ldb, p0, kc, j0, nc, (float[]) dst, index);
     }
 
     @Override
-    public void macroKernel(int mc, int nc, int kc, Object packedA, Object packedB, Object c, int co, int ldc,
-                            boolean overwrite, double beta, Object edge) {
+    void macroKernel(int mc, int nc, int kc, Object packedA, Object packedB, Object c, int co, int ldc,
+                     boolean overwrite, double beta, Object edge) {
         float[] pa = (float[]) packedA, pb = (float[]) packedB, cc = (float[]) c, scratch = (float[]) edge;
         float s = (float) beta;
         for (int jr = 0; jr < nc; jr += NR) {
@@ -63,7 +50,7 @@ enum FloatPrecision implements GemmPrecision {
     }
 
     @Override
-    public void scale(int m, int n, double beta, Object c, int cOff, int ldc) {
+    void scale(int m, int n, double beta, Object c, int cOff, int ldc) {
         float[] cc = (float[]) c;
         float s = (float) beta;
         for (int i = 0, row = cOff; i < m; i++, row += ldc) {

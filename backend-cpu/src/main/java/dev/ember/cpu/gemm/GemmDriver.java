@@ -25,9 +25,9 @@ final class GemmDriver {
     GemmDriver(Parallel parallel, GemmPrecision precision) {
         this.parallel = parallel;
         this.precision = precision;
-        this.mr = precision.mr();
-        this.nr = precision.nr();
-        this.blocking = precision.blocking();
+        this.mr = precision.mr;
+        this.nr = precision.nr;
+        this.blocking = precision.blocking;
         this.workspaces = ThreadLocal.withInitial(() -> new Workspace(precision));
     }
 
@@ -157,7 +157,7 @@ final class GemmDriver {
 
         Workspace(GemmPrecision precision) {
             this.precision = precision;
-            this.edge = precision.allocate(precision.mr() * precision.nr());
+            this.edge = precision.allocate(precision.mr * precision.nr);
             this.a = precision.allocate(0);
             this.b = precision.allocate(0);
         }

@@ -5,40 +5,46 @@ package dev.ember.cpu.gemm;
  * buffers, packing, and the macro-kernel. Arrays travel as {@code Object} ({@code float[]} for F32,
  * {@code double[]} for F64) and scalars as {@code double} (a float widened and narrowed back is
  * unchanged). The driver calls these once per cache block, never per micro-tile, so the hot loops
- * stay inside one monomorphic implementation.
+ * (micro-panel sweep, packing) stay inside one precision's code however the call site is profiled.
  */
-interface GemmPrecision {
+abstract class GemmPrecision {
     /** The length of the gather-offset scratch passed to the packing methods: any vector's lane count. */
-    int GATHER_LANES = 64;
+    static final int GATHER_LANES = 64;
 
-    int mr();
+    /** Register tile rows and columns. */
+    final int mr;
+    final int nr;
+    final GemmBlocking blocking;
 
-    int nr();
-
-    GemmBlocking blocking();
+    GemmPrecision(int elementBytes, int mr, int nr) {
+        this.mr = mr;
+        this.nr = nr;
+        this.blocking = GemmBlocking.of(elementBytes, mr, nr);
+    }
 
     /** A new array of this element type. */
-    Object allocate(int length);
+    abstract Object allocate(int length);
 
-    int length(Object array);
+    abstract int length(Object array);
 
     /**
      * Packs {@code alpha * op(A)[i0 : i0+mc, p0 : p0+kc]} into {@code dst} (see the packing
      * classes); {@code index} is scratch for gather offsets, {@link #GATHER_LANES} long.
      */
-    void packA(boolean transA, double alpha, Object a, int aOff, int lda, int i0, int mc, int p0, int kc, Object dst,
-               int[] index);
+    abstract void packA(boolean transA, double alpha, Object a, int aOff, int lda, int i0, int mc, int p0, int kc,
+                        Object dst, int[] index);
 
     /** Packs {@code op(B)[p0 : p0+kc, j0 : j0+nc]} into {@code dst}. */
-    void packB(boolean transB, Object b, int bOff, int ldb, int p0, int kc, int j0, int nc, Object dst, int[] index);
+    abstract void packB(boolean transB, Object b, int bOff, int ldb, int p0, int kc, int j0, int nc, Object dst,
+                        int[] index);
 
     /**
      * Sweeps the register tile over an {@code mc x nc} block of C at {@code c[co]} from packed
      * blocks of depth {@code kc}: {@code C = A~ B~ + beta C}, or {@code = A~ B~} when {@code overwrite}.
      */
-    void macroKernel(int mc, int nc, int kc, Object packedA, Object packedB, Object c, int co, int ldc,
-                     boolean overwrite, double beta, Object edge);
+    abstract void macroKernel(int mc, int nc, int kc, Object packedA, Object packedB, Object c, int co, int ldc,
+                              boolean overwrite, double beta, Object edge);
 
     /** {@code C = beta * C}, writing zeros without reading C when {@code beta == 0}. */
-    void scale(int m, int n, double beta, Object c, int cOff, int ldc);
+    abstract void scale(int m, int n, double beta, Object c, int cOff, int ldc);
 }

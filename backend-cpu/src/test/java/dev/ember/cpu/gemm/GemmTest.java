@@ -100,6 +100,33 @@ class GemmTest {
     }
 
     @Test
+    void concurrentCallersOnOneGemmGetTheirOwnResults() throws Exception {
+        Problem p = new Problem(300, 200, 256, true, false, 0, 7);  // big enough for two parts
+        float[] a = toFloat(p.a), b = toFloat(p.b);
+        Throwable[] failure = new Throwable[1];
+        Thread[] callers = new Thread[3];
+        for (int t = 0; t < callers.length; t++) {
+            callers[t] = new Thread(() -> {
+                try {
+                    for (int call = 0; call < 10; call++) {
+                        float[] c = toFloat(p.c);
+                        GEMMS[1].sgemm(true, false, 300, 200, 256, (float) p.alpha, a, A_OFF, p.lda, b, B_OFF,
+                                p.ldb, 0f, c, C_OFF, p.ldc);
+                        p.check(toDouble(c), 1e-4 * Math.sqrt(256));
+                    }
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            callers[t].start();
+        }
+        for (Thread caller : callers) {
+            caller.join();
+        }
+        assertThat(failure[0]).isNull();
+    }
+
+    @Test
     void partitionCoversCInWholeTiles() {
         for (int[] s : new int[][] {{128, 256, 784}, {784, 256, 128}, {2048, 2048, 2048}, {5, 8250, 9}, {67, 67, 67}}) {
             for (int threads : new int[] {2, 3, 4, 8}) {
