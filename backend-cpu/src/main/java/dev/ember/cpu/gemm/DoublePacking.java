@@ -15,10 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Copies blocks of op(A) and op(B) into the micro-kernel's layout, absorbing the transposes (and
  * alpha, on A), so one kernel serves all four cases. Micro-panel {@code q} of a block packed with
  * depth {@code kc} starts at {@code q * MR * kc} (A) or {@code q * NR * kc} (B); rows of A past
- * {@code m} and columns of B past {@code n} are zero. Whole panels are packed with vectors: rows
- * of a transposed A are contiguous ({@code MR}-lane loads); a plain A and a transposed B are
- * gathered, {@code L} values a time, through {@code index}, a caller-owned scratch of at least
- * {@code L} ints.
+ * {@code m} and columns of B past {@code n} are zero. Whole A panels are packed with vectors: rows
+ * of a transposed A are contiguous ({@code MR}-lane loads), a plain A is gathered, {@code L}
+ * values a time, through {@code index}, a caller-owned scratch of at least {@code L} ints. A
+ * transposed B is copied column by column (unlike F32, gathering it measured slower).
  */
 final class DoublePacking {
     /** {@code MR} lanes: one packed column of an A micro-panel. */
@@ -91,20 +91,13 @@ final class DoublePacking {
 
     /** Packs {@code op(B)[p0 : p0+kc, j0 : j0+nc]} into NR-column micro-panels. */
     static void packB(boolean transB, double[] b, int bOff, int ldb,
-                      int p0, int kc, int j0, int nc, double[] dst, int[] index) {
-        if (transB && nc >= NR) {    // lane t of a gather reads column t
-            for (int t = 0; t < L; t++) {
-                index[t] = t * ldb;
-            }
-        }
+                      int p0, int kc, int j0, int nc, double[] dst) {
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr), d = jr * kc, j = j0 + jr;
             if (cols < NR) {
                 Arrays.fill(dst, d, d + NR * kc, 0.0);
             }
-            if (transB && cols == NR) { // op(B)[p, j] = b[j * ldb + p]: gather a row of the panel
-                packTransposedB(b, bOff + j * ldb + p0, ldb, kc, dst, d, index);
-            } else if (transB) {     // columns are contiguous
+            if (transB) {            // op(B)[p, j] = b[j * ldb + p]: columns are contiguous
                 for (int col = 0; col < cols; col++) {
                     for (int p = 0, s = bOff + (j + col) * ldb + p0; p < kc; p++) {
                         dst[d + p * NR + col] = b[s + p];
@@ -120,15 +113,6 @@ final class DoublePacking {
                 for (int p = 0, s = bOff + p0 * ldb + j; p < kc; p++, s += ldb, d += NR) {
                     System.arraycopy(b, s, dst, d, cols);
                 }
-            }
-        }
-    }
-
-    /** A whole micro-panel of a transposed B: each row of the panel gathered from NR columns. */
-    private static void packTransposedB(double[] b, int s, int ldb, int kc, double[] dst, int d, int[] index) {
-        for (int p = 0; p < kc; p++, s++, d += NR) {
-            for (int v = 0; v < NR; v += L) {
-                DoubleVector.fromArray(SPECIES, b, s + v * ldb, index, 0).intoArray(dst, d + v);
             }
         }
     }

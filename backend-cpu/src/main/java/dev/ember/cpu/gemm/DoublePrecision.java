@@ -32,7 +32,7 @@ final class DoublePrecision extends GemmPrecision {
     @Override
     void packB(boolean transB, Object b, int bOff, int ldb, int p0, int kc, int j0, int nc, Object dst,
                int[] index) {
-        DoublePacking.packB(transB, (double[]) b, bOff, ldb, p0, kc, j0, nc, (double[]) dst, index);
+        DoublePacking.packB(transB, (double[]) b, bOff, ldb, p0, kc, j0, nc, (double[]) dst);
     }
 
     @Override
