@@ -6,8 +6,6 @@ import dev.ember.bench.GemmShape;
 import dev.ember.core.DType;
 import dev.ember.core.spi.Backend;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -55,16 +53,16 @@ public final class GemmComparison {
             progress.accept(String.format("FP32 peak of %d thread(s), measured: %.0f GFLOPS", Math.min(threads, cores),
                     peak));
             Backend backend = BenchBackends.open(options.backend(), threads);
-            NumpyBaseline.Availability numpy = NumpyBaseline.start(threads);
-            if (numpy.baseline() == null) {
+            NumpyServer.Availability numpy = NumpyServer.start("numpy_gemm.py", threads);
+            if (numpy.server() == null) {
                 progress.accept("numpy baseline unavailable (" + numpy.reason() + "): reporting Ember alone");
             } else {
-                baselineName = numpy.baseline().description();
+                baselineName = numpy.server().description();
             }
             try {
                 for (DType dtype : options.dtypes()) {
                     for (GemmShape shape : options.shapes()) {
-                        GemmResult r = measure(backend, numpy.baseline(), dtype, shape, threads, options.rounds(),
+                        GemmResult r = measure(backend, numpy.server(), dtype, shape, threads, options.rounds(),
                                 peak);
                         results.add(r);
                         progress.accept(String.format("%s %s %s threads=%d: %.1f GFLOPS, numpy %.1f, ratio %.2f",
@@ -72,8 +70,8 @@ public final class GemmComparison {
                     }
                 }
             } finally {
-                if (numpy.baseline() != null) {
-                    numpy.baseline().close();
+                if (numpy.server() != null) {
+                    numpy.server().close();
                 }
                 BenchBackends.release(backend);
             }
@@ -81,7 +79,7 @@ public final class GemmComparison {
         return new Report(results, PeakFlops.measure(cores), baselineName);
     }
 
-    private static GemmResult measure(Backend backend, NumpyBaseline numpy, DType dtype, GemmShape shape,
+    private static GemmResult measure(Backend backend, NumpyServer numpy, DType dtype, GemmShape shape,
                                       int threads, int rounds, double peak) {
         int reps = repetitionsFor(shape);
         double[] ember = new double[rounds];
@@ -100,12 +98,9 @@ public final class GemmComparison {
                 threads, gflops, numpy == null ? "none" : "numpy", baseGflops, gflops / baseGflops, fraction);
     }
 
-    private static double numpySeconds(NumpyBaseline numpy, DType dtype, GemmShape shape, int reps) {
-        try {
-            return numpy.medianSeconds(dtype, shape, reps);
-        } catch (IOException e) {
-            throw new UncheckedIOException("bench gemm: numpy baseline failed", e);
-        }
+    private static double numpySeconds(NumpyServer numpy, DType dtype, GemmShape shape, int reps) {
+        return numpy.medianSeconds(String.format("%s %d %d %d %d %d %d", dtype == DType.F32 ? "f32" : "f64",
+                shape.m(), shape.n(), shape.k(), shape.transA() ? 1 : 0, shape.transB() ? 1 : 0, reps));
     }
 
     /** Enough repetitions for about a quarter second of work per round at ~50 GFLOPS. */

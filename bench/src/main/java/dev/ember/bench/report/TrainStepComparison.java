@@ -5,8 +5,6 @@ import dev.ember.bench.TrainNetwork;
 import dev.ember.bench.TrainStepProblem;
 import dev.ember.core.spi.Backend;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -46,22 +44,22 @@ public final class TrainStepComparison {
         String baselineName = "none";
         for (int threads : options.threads()) {
             Backend backend = BenchBackends.open(options.backend(), threads);
-            NumpyTrainBaseline.Availability numpy = NumpyTrainBaseline.start(threads);
-            if (numpy.baseline() == null) {
+            NumpyServer.Availability numpy = NumpyServer.start("numpy_train_step.py", threads);
+            if (numpy.server() == null) {
                 progress.accept("numpy baseline unavailable (" + numpy.reason() + "): reporting Ember alone");
             } else {
-                baselineName = numpy.baseline().description();
+                baselineName = numpy.server().description();
             }
             try {
                 for (TrainNetwork network : options.networks()) {
-                    TrainStepResult r = measure(backend, numpy.baseline(), network, threads, options.rounds());
+                    TrainStepResult r = measure(backend, numpy.server(), network, threads, options.rounds());
                     results.add(r);
                     progress.accept(String.format("%s %s threads=%d: ember %.1f us, numpy %.1f us, ratio %.2f",
                             network.model(), r.backend(), threads, r.emberMicros(), r.numpyMicros(), r.ratio()));
                 }
             } finally {
-                if (numpy.baseline() != null) {
-                    numpy.baseline().close();
+                if (numpy.server() != null) {
+                    numpy.server().close();
                 }
                 BenchBackends.release(backend);
             }
@@ -69,7 +67,7 @@ public final class TrainStepComparison {
         return new Report(results, baselineName);
     }
 
-    private static TrainStepResult measure(Backend backend, NumpyTrainBaseline numpy, TrainNetwork network,
+    private static TrainStepResult measure(Backend backend, NumpyServer numpy, TrainNetwork network,
                                            int threads, int rounds) {
         int reps = repetitionsFor(network);
         double[] ember = new double[rounds];
@@ -88,12 +86,8 @@ public final class TrainStepComparison {
                 numpyUs, numpyUs / emberUs);
     }
 
-    private static double numpySeconds(NumpyTrainBaseline numpy, TrainNetwork network, int reps) {
-        try {
-            return numpy.medianSeconds(network, reps);
-        } catch (IOException e) {
-            throw new UncheckedIOException("bench train: numpy baseline failed", e);
-        }
+    private static double numpySeconds(NumpyServer numpy, TrainNetwork network, int reps) {
+        return numpy.medianSeconds(network.key() + " " + reps);
     }
 
     /** About a quarter second of work per round at ~10 GFLOPS, between 50 and 2000 steps. */
