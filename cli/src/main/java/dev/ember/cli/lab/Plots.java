@@ -77,6 +77,36 @@ final class Plots {
     }
 
     /**
+     * Points {@code [x, y]}, one marker series per key (e.g. each trial of a search as its
+     * learning rate against its dev accuracy).
+     */
+    void scatter(String file, String title, String xLabel, String yLabel, boolean logX,
+                 java.util.Map<String, List<double[]>> series) {
+        if (dir == null) {
+            return;
+        }
+        XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xLabel)
+                .yAxisTitle(yLabel).build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setXAxisLogarithmic(logX);
+        chart.getStyler().setMarkerSize(9);
+        series.forEach((name, points) -> {
+            List<Double> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (double[] p : points) {
+                if (Double.isFinite(p[0]) && Double.isFinite(p[1]) && (!logX || p[0] > 0)) {
+                    x.add(p[0]);
+                    y.add(p[1]);
+                }
+            }
+            if (!x.isEmpty()) {
+                chart.addSeries(name, x, y);
+            }
+        });
+        save(chart, file);
+    }
+
+    /**
      * The classifier's regions over the data's bounding box (plus a margin) and the labelled points.
      *
      * @param predict probabilities of class 1 for rows {@code [x1, x2]}

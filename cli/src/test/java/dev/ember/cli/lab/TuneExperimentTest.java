@@ -1,0 +1,129 @@
+package dev.ember.cli.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ember.core.Backends;
+import dev.ember.core.DType;
+import dev.ember.nn.data.Dataset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The hyper-parameter search, shortened; its samplers and search space without any training. */
+class TuneExperimentTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sobolPointsLieInTheDeclaredRangesAndFillThem() {
+        int d = TuneExperiment.SPACE.size();
+        double[] lo = new double[d];
+        double[] hi = new double[d];
+        java.util.Arrays.fill(hi, 1);
+        List<double[]> pts = TuneExperiment.sobol(64, lo, hi);
+        assertThat(pts).hasSize(64);
+        for (int i = 0; i < d; i++) {
+            TuneExperiment.Param p = TuneExperiment.SPACE.get(i);
+            int[] bins = new int[8];
+            for (double[] u : pts) {
+                assertThat(u[i]).isBetween(0.0, 1.0);
+                double v = p.value(u[i]);
+                assertThat(v).as(p.name()).isBetween(p.low(), p.high());
+                bins[(int) (u[i] * 8)]++;
+            }
+            // a block of 64 Sobol points is a net: every eighth of every coordinate holds exactly 8 of them
+            assertThat(bins).as(p.name()).containsOnly(8);
+        }
+        // inside a fine box, the points stay in the box
+        double[][] box = TuneExperiment.fineBox(new double[] {0.99, 0.0, 0.5, 0.3, 0.7, 0.1});
+        for (double[] u : TuneExperiment.sobol(8, box[0], box[1])) {
+            for (int i = 0; i < d; i++) {
+                assertThat(u[i]).isBetween(box[0][i], box[1][i]);
+                assertThat(box[1][i] - box[0][i]).isCloseTo(TuneExperiment.FINE_WIDTH,
+                        org.assertj.core.api.Assertions.within(1e-12));
+                assertThat(box[0][i]).isGreaterThanOrEqualTo(0);
+                assertThat(box[1][i]).isLessThanOrEqualTo(1);
+            }
+        }
+        // log scales: the middle of the unit range is the geometric mean
+        assertThat(TuneExperiment.SPACE.get(0).value(0.5)).isCloseTo(1e-3, org.assertj.core.api.Assertions.within(1e-12));
+    }
+
+    @Test
+    void aShortSearchRanksByDevAccuracyAndTouchesTheTestSetOnce() throws Exception {
+        assumeTrue(Files.isRegularFile(LabData.FASHION_DEFAULT.resolve("train-images-idx3-ubyte.gz")),
+                "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
+        AtomicInteger testReads = new AtomicInteger();
+        List<String> progress = new ArrayList<>();
+        TuneExperiment tune = new TuneExperiment(dataDir -> {
+            testReads.incrementAndGet();
+            // the search is over when the test set is read
+            synchronized (progress) {
+                assertThat(progress).anyMatch(l -> l.contains("retraining"));
+            }
+            Dataset t = LabData.fashion(dataDir, false);
+            return t.slice(0, 2000);
+        });
+        LabContext ctx = new LabContext(Backends.byName("cpu"), DType.F32, 1, false, 0.05, dir, null, line -> {
+            synchronized (progress) {
+                progress.add(line);
+            }
+        });
+        ExperimentResult r = tune.run(ctx);
+        assertThat(testReads).hasValue(1);
+        JsonNode j = new ObjectMapper().readTree(LabCommand.write(r));
+        JsonNode variants = j.get("variants");
+        int trials = 2 * (TuneExperiment.COARSE_PER_SAMPLER + TuneExperiment.FINE_PER_SAMPLER);
+        assertThat(variants).hasSize(trials + 1);
+        double previous = Double.POSITIVE_INFINITY;
+        int sobol = 0;
+        for (int i = 0; i < trials; i++) {
+            JsonNode v = variants.get(i);
+            double dev = v.get("dev_accuracy").asDouble();
+            assertThat(dev).as("sorted by dev accuracy at rank %d", i + 1).isLessThanOrEqualTo(previous);
+            previous = dev;
+            assertThat(v.get("rank").asInt()).isEqualTo(i + 1);
+            assertThat(v.has("test_accuracy")).as("only the winner sees the test set").isFalse();
+            if (v.get("sampler").asText().equals("sobol")) {
+                sobol++;
+            }
+            // every trial, Sobol or random, lies in the declared ranges
+            assertThat(v.get("learning_rate").asDouble()).isBetween(1e-4, 1e-2);
+            assertThat(1 - v.get("beta1").asDouble()).isBetween(0.01 - 1e-12, 0.3 + 1e-12);
+            assertThat(v.get("hidden").get(0).asInt()).isBetween(64, 1024);
+            assertThat(v.get("hidden").get(1).asInt()).isBetween(32, 512);
+            assertThat(v.get("l2_lambda").asDouble()).isBetween(1e-3, 1.0);
+            assertThat(v.get("keep_prob").asDouble()).isBetween(0.5, 1.0);
+        }
+        assertThat(sobol).isEqualTo(trials / 2);
+        JsonNode fin = variants.get(trials);
+        assertThat(fin.get("round").asText()).isEqualTo("final");
+        assertThat(fin.get("trial").asText()).isEqualTo(variants.get(0).get("name").asText());
+        assertThat(fin.get("test_examples").asInt()).isEqualTo(2000);
+        // ten classes: chance is 0.1; a short run on 2 000 examples is far above it
+        assertThat(fin.get("test_accuracy").asDouble()).isGreaterThan(0.5);
+        assertThat(fin.get("epochs").asInt()).isEqualTo(variants.get(0).get("epochs").asInt());
+        assertThat(fin.has("dev_accuracy")).as("the final model trains on train + dev").isFalse();
+        // the diagnosis is the winning trial's: errors against the human-level error 0.165
+        JsonNode won = variants.get(0);
+        JsonNode diag = fin.get("diagnosis");
+        assertThat(diag.get("avoidable_bias").asDouble()).isCloseTo(
+                (1 - won.get("train_accuracy").asDouble()) - (1 - TuneExperiment.HUMAN_ACCURACY),
+                org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(diag.get("variance").asDouble()).isCloseTo(
+                won.get("train_accuracy").asDouble() - won.get("dev_accuracy").asDouble(),
+                org.assertj.core.api.Assertions.within(1e-9));
+        String table = tune.table(r);
+        assertThat(table).contains("rank").contains("test acc").contains("avoidable bias");
+        assertThat(r.plots()).containsExactly("tune-dev-accuracy.png", "tune-costs.png");
+        assertThat(Files.readAllBytes(dir.resolve("tune-dev-accuracy.png"))).startsWith(0x89, 'P', 'N', 'G');
+    }
+}
