@@ -10,7 +10,7 @@ final class DoublePrecision extends GemmPrecision {
     static final DoublePrecision INSTANCE = new DoublePrecision();
 
     private DoublePrecision() {
-        super(Double.BYTES, MR, NR);
+        super(Double.BYTES, MR, NR, DoubleMicroKernel.L);
     }
 
     @Override
@@ -47,6 +47,13 @@ final class DoublePrecision extends GemmPrecision {
                         Math.min(MR, mc - ir), cols, overwrite, s, scratch);
             }
         }
+    }
+
+    @Override
+    void small(boolean transA, boolean transB, int m, int n, int k, double alpha, Object a, int aOff, int lda,
+               Object b, int bOff, int ldb, double beta, Object c, int cOff, int ldc) {
+        DoubleSmallGemm.gemm(transA, transB, m, n, k, (double) alpha, (double[]) a, aOff, lda, (double[]) b, bOff, ldb,
+                (double) beta, (double[]) c, cOff, ldc);
     }
 
     @Override

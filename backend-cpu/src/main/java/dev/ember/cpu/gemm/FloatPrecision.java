@@ -10,7 +10,7 @@ final class FloatPrecision extends GemmPrecision {
     static final FloatPrecision INSTANCE = new FloatPrecision();
 
     private FloatPrecision() {
-        super(Float.BYTES, MR, NR);
+        super(Float.BYTES, MR, NR, FloatMicroKernel.L);
     }
 
     @Override
@@ -47,6 +47,13 @@ final class FloatPrecision extends GemmPrecision {
                         Math.min(MR, mc - ir), cols, overwrite, s, scratch);
             }
         }
+    }
+
+    @Override
+    void small(boolean transA, boolean transB, int m, int n, int k, double alpha, Object a, int aOff, int lda,
+               Object b, int bOff, int ldb, double beta, Object c, int cOff, int ldc) {
+        FloatSmallGemm.gemm(transA, transB, m, n, k, (float) alpha, (float[]) a, aOff, lda, (float[]) b, bOff, ldb,
+                (float) beta, (float[]) c, cOff, ldc);
     }
 
     @Override

@@ -13,6 +13,21 @@ import dev.ember.cpu.kernels.Parallel;
  * call reuses its argument holder, so a call in steady state allocates nothing.
  */
 final class GemmDriver {
+    /**
+     * Products of at most this many multiply-adds skip packing and the pool ({@link
+     * GemmPrecision#small}), whatever their shape: its scalar loops measured 2-3x faster than
+     * packing on the products of a small network (64x5x2, 5x2x64 TN: ~0.25 us against ~0.7 us)
+     * and even at about 1000 (8x8x8), but 2x slower by 12x12x12. {@code -Dember.gemm.smallWork}
+     * overrides it (for tuning).
+     */
+    static final long SMALL_WORK = Long.getLong("ember.gemm.smallWork", 1024);
+    /**
+     * With an untransposed B at least one vector wide, the unpacked path runs on vectors and stays
+     * ahead of packing up to about 48x48x48 (3.2 us against 4.8), level at 64x64x64: this many
+     * multiply-adds. {@code -Dember.gemm.smallRowsWork} overrides it.
+     */
+    static final long SMALL_ROWS_WORK = Long.getLong("ember.gemm.smallRowsWork", 64L * 64 * 32);
+
     private final Parallel parallel;
     private final GemmPrecision precision;
     private final int mr;
@@ -39,6 +54,11 @@ final class GemmDriver {
         }
         if (k <= 0 || alpha == 0) {
             precision.scale(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        long work = (long) m * n * k;
+        if (work <= SMALL_WORK || (!transB && n >= precision.lanes && work <= SMALL_ROWS_WORK)) {
+            precision.small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int grid = GemmPartition.grid(m, n, k, parallel.threads(), mr, nr);

@@ -15,10 +15,13 @@ abstract class GemmPrecision {
     final int mr;
     final int nr;
     final GemmBlocking blocking;
+    /** Lanes of the preferred vector: the unpacked {@link #small} path vectorises rows at least this wide. */
+    final int lanes;
 
-    GemmPrecision(int elementBytes, int mr, int nr) {
+    GemmPrecision(int elementBytes, int mr, int nr, int lanes) {
         this.mr = mr;
         this.nr = nr;
+        this.lanes = lanes;
         this.blocking = GemmBlocking.of(elementBytes, mr, nr);
     }
 
@@ -44,6 +47,13 @@ abstract class GemmPrecision {
      */
     abstract void macroKernel(int mc, int nc, int kc, Object packedA, Object packedB, Object c, int co, int ldc,
                               boolean overwrite, double beta, Object edge);
+
+    /**
+     * The whole product {@code C = alpha op(A) op(B) + beta C} without packing, on the calling
+     * thread, for products below {@link GemmDriver#SMALL_WORK} (or {@link GemmDriver#SMALL_ROWS_WORK}).
+     */
+    abstract void small(boolean transA, boolean transB, int m, int n, int k, double alpha, Object a, int aOff,
+                        int lda, Object b, int bOff, int ldb, double beta, Object c, int cOff, int ldc);
 
     /** {@code C = beta * C}, writing zeros without reading C when {@code beta == 0}. */
     abstract void scale(int m, int n, double beta, Object c, int cOff, int ldc);

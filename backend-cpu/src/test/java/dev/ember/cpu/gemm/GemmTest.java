@@ -36,6 +36,11 @@ class GemmTest {
         {17, 513, 33}, {33, 65, 513}, {513, 64, 64}, {64, 513, 127}, {127, 513, 65}, {513, 127, 33},
         {128, 256, 100}, {100, 130, 300}, {513, 33, 513}, {200, 200, 200}, {1100, 40, 20},
         {5, 8250, 9}, {3, 3, 4000},
+        // the unpacked path (GemmDriver.SMALL_WORK, SMALL_ROWS_WORK) and either side of its limits:
+        // a small network's products, 1024 and just above, vector rows with masked tails
+        {64, 5, 2}, {64, 2, 5}, {64, 1, 2}, {64, 2, 1}, {2, 1, 64}, {5, 2, 64}, {2, 5, 64}, {8, 8, 8},
+        {16, 8, 8}, {16, 8, 9}, {4, 4, 64}, {5, 16, 3}, {9, 17, 20}, {64, 16, 16}, {64, 64, 32},
+        {64, 64, 33}, {40, 100, 10},
     };
 
     @AfterAll
@@ -75,6 +80,57 @@ class GemmTest {
         GEMMS[threads - 1].dgemm(transA, transB, m, n, k, p.alpha, p.a, A_OFF, p.lda, p.b, B_OFF, p.ldb,
                 beta, c, C_OFF, p.ldc);
         p.check(c, 1e-12);
+    }
+
+    /** The unpacked path on its own, whatever the thresholds send there, on every case up to a size. */
+    @ParameterizedTest(name = "small m={0} n={1} k={2} tA={3} tB={4} beta={5}")
+    @MethodSource("cases")
+    void smallPathMatchesReference(int m, int n, int k, boolean transA, boolean transB, double beta, int threads) {
+        if (threads != 1 || (long) m * n * k > 300_000) {
+            return;
+        }
+        Problem p = new Problem(m, n, k, transA, transB, beta, m * 31 + n * 7 + k);
+        float[] a = toFloat(p.a), b = toFloat(p.b), c = toFloat(p.c);
+        FloatPrecision.INSTANCE.small(transA, transB, m, n, k, p.alpha, a, A_OFF, p.lda, b, B_OFF, p.ldb, beta,
+                c, C_OFF, p.ldc);
+        p.check(toDouble(c), 1e-4 * Math.sqrt(k));
+        double[] d = p.c.clone();
+        DoublePrecision.INSTANCE.small(transA, transB, m, n, k, p.alpha, p.a, A_OFF, p.lda, p.b, B_OFF, p.ldb, beta,
+                d, C_OFF, p.ldc);
+        p.check(d, 1e-12);
+    }
+
+    @Test
+    void smallPathWithBetaOneAndNegativeAlpha() {
+        for (int[] s : new int[][] {{64, 5, 2}, {5, 2, 64}, {3, 20, 4}, {20, 3, 17}, {7, 7, 7}}) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                int m = s[0], n = s[1], k = s[2];
+                double[] a = new double[m * k], b = new double[k * n], c = new double[m * n];
+                Random random = new Random(t);
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = random.nextInt(7) - 3;
+                }
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = random.nextInt(7) - 3;
+                }
+                for (int i = 0; i < c.length; i++) {
+                    c[i] = random.nextInt(7) - 3;
+                }
+                double[] want = c.clone();
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double sum = 0;
+                        for (int p = 0; p < k; p++) {
+                            sum += (ta ? a[p * m + i] : a[i * k + p]) * (tb ? b[j * k + p] : b[p * n + j]);
+                        }
+                        want[i * n + j] = -2 * sum + c[i * n + j];
+                    }
+                }
+                GEMMS[0].dgemm(ta, tb, m, n, k, -2, a, 0, ta ? m : k, b, 0, tb ? k : n, 1, c, 0, n);
+                assertThat(c).as("%dx%dx%d %s%s", m, n, k, ta ? "T" : "N", tb ? "T" : "N").containsExactly(want);
+            }
+        }
     }
 
     @Test

@@ -3,13 +3,27 @@ package dev.ember.cpu.kernels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** {@link Parallel#forEachPart}: every part once per call, across reused pool tasks, failures and concurrent callers. */
+/**
+ * {@link Parallel#forEachPart}: every part once per call, across reused pool tasks, failures,
+ * concurrent callers, parts that sleep at random (so pool tasks start late, after their call has
+ * returned and the next has begun) and pool workers that cannot start at all.
+ */
 class ParallelTest {
     private static final ForkJoinPool POOL = new ForkJoinPool(3);
     private static final Parallel PARALLEL = new Parallel(POOL, 4);
@@ -68,6 +82,141 @@ class ParallelTest {
         }
         for (int i = 0; i < runs.length(); i++) {
             assertThat(runs.get(i)).isEqualTo(300);
+        }
+    }
+
+    @Test
+    void rapidCallsWithRandomlySleepingPartsRunEachPartOnceAndOnlyDuringTheirCall() {
+        List<AtomicIntegerArray> history = new ArrayList<>();
+        AtomicReference<String> error = new AtomicReference<>();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int call = 0; call < 3000; call++) {
+            int parts = 1 + random.nextInt(9);   // more parts than threads too
+            AtomicIntegerArray runs = new AtomicIntegerArray(parts);
+            AtomicBoolean returned = new AtomicBoolean();
+            int id = call;
+            PARALLEL.forEachPart(parts, part -> {
+                if (returned.get()) {
+                    error.compareAndSet(null, "call " + id + " ran part " + part + " after returning");
+                }
+                runs.incrementAndGet(part);
+                int nap = ThreadLocalRandom.current().nextInt(8);
+                if (nap < 3) {
+                    LockSupport.parkNanos(nap * 20_000L);
+                }
+            });
+            returned.set(true);
+            for (int part = 0; part < parts; part++) {
+                assertThat(runs.get(part)).as("call %d part %d", call, part).isEqualTo(1);
+            }
+            history.add(runs);
+        }
+        LockSupport.parkNanos(20_000_000);   // let any stray task run
+        assertThat(error.get()).isNull();
+        for (int call = 0; call < history.size(); call++) {
+            AtomicIntegerArray runs = history.get(call);
+            for (int part = 0; part < runs.length(); part++) {
+                assertThat(runs.get(part)).as("call %d part %d, later", call, part).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void callerRunsEveryPartWhenNoWorkerCanStartAndLateWorkersFindNothing() throws Exception {
+        ForkJoinPool one = new ForkJoinPool(1);
+        try {
+            Parallel parallel = new Parallel(one, 4);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch blocked = new CountDownLatch(1);
+            one.execute(() -> {
+                blocked.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            blocked.await();
+            List<AtomicIntegerArray> history = new ArrayList<>();
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                Thread caller = Thread.currentThread();
+                for (int call = 0; call < 50; call++) {   // the only worker is busy: no part may wait for it
+                    AtomicIntegerArray runs = new AtomicIntegerArray(6);
+                    parallel.forEachPart(6, part -> {
+                        assertThat(Thread.currentThread()).isSameAs(caller);
+                        runs.incrementAndGet(part);
+                    });
+                    history.add(runs);
+                }
+            });
+            release.countDown();   // the late tasks of those 50 calls now run, interleaved with new calls
+            for (int call = 0; call < 500; call++) {
+                AtomicIntegerArray runs = new AtomicIntegerArray(6);
+                parallel.forEachPart(6, part -> {
+                    runs.incrementAndGet(part);
+                    if (part % 3 == 0) {
+                        LockSupport.parkNanos(10_000);
+                    }
+                });
+                history.add(runs);
+            }
+            one.awaitQuiescence(10, java.util.concurrent.TimeUnit.SECONDS);
+            for (int call = 0; call < history.size(); call++) {
+                for (int part = 0; part < 6; part++) {
+                    assertThat(history.get(call).get(part)).as("call %d part %d", call, part).isEqualTo(1);
+                }
+            }
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentCallersWithSleepingPartsEachRunTheirOwnPartsOnce() throws Exception {
+        Thread[] callers = new Thread[3];
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int t = 0; t < callers.length; t++) {
+            callers[t] = new Thread(() -> {
+                try {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    for (int call = 0; call < 400; call++) {
+                        int parts = 2 + random.nextInt(7);
+                        AtomicIntegerArray runs = new AtomicIntegerArray(parts);
+                        PARALLEL.forEachPart(parts, part -> {
+                            runs.incrementAndGet(part);
+                            if (ThreadLocalRandom.current().nextInt(4) == 0) {
+                                LockSupport.parkNanos(15_000);
+                            }
+                        });
+                        for (int part = 0; part < parts; part++) {
+                            if (runs.get(part) != 1) {
+                                throw new AssertionError("part " + part + " ran " + runs.get(part) + " times");
+                            }
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            callers[t].start();
+        }
+        for (Thread caller : callers) {
+            caller.join();
+        }
+        assertThat(failure.get()).isNull();
+    }
+
+    @Test
+    void morePartsThanThreadsAndFailuresAmongThem() {
+        AtomicIntegerArray runs = new AtomicIntegerArray(16);
+        assertThatThrownBy(() -> PARALLEL.forEachPart(16, part -> {
+            runs.incrementAndGet(part);
+            if (part == 13) {
+                throw new IllegalStateException("thirteen");
+            }
+        })).isInstanceOf(IllegalStateException.class).hasMessage("thirteen");
+        for (int part = 0; part < 16; part++) {
+            assertThat(runs.get(part)).isEqualTo(1);
         }
     }
 }
