@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
  * removed for this process only.
  */
 public final class NumpyServer implements AutoCloseable {
+    /**
+     * OpenBLAS's threads keep spinning for a while after a call (about 0.1 s by default); waiting
+     * this long after each answer keeps them from taking a core from the next Ember measurement.
+     */
+    private static final long SETTLE_MILLIS = 300;
+
     private final Process process;
     private final BufferedReader out;
     private final PrintWriter in;
@@ -76,9 +82,13 @@ public final class NumpyServer implements AutoCloseable {
             if (line == null) {
                 throw new IOException("the numpy baseline process exited");
             }
+            Thread.sleep(SETTLE_MILLIS);
             return Double.parseDouble(line.trim());
         } catch (IOException e) {
             throw new UncheckedIOException("numpy baseline failed on '" + request + "'", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("numpy baseline interrupted", e);
         }
     }
 

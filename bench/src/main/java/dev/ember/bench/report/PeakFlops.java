@@ -22,7 +22,7 @@ public final class PeakFlops {
 
     /**
      * Sustained F32 GFLOPS of {@code threads} threads running FMA loops together: the best of three
-     * timed runs of about 0.1 s, after enough calls for the JIT to compile the loop.
+     * timed runs of a few tens of milliseconds, after enough calls for the JIT to compile the loop.
      */
     public static double measure(int threads) {
         for (int i = 0; i < 50; i++) {
@@ -30,7 +30,7 @@ public final class PeakFlops {
         }
         double best = 0;
         for (int run = 0; run < 3; run++) {
-            best = Math.max(best, timedRun(threads, 1_000_000));
+            best = Math.max(best, timedRun(threads, 10_000_000));
         }
         return best;
     }
