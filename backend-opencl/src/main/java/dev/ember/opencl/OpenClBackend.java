@@ -119,51 +119,49 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void write(Span dst, float[] src, int srcOffset, int length) {
-        OpenClBuffer b = checks.buffer(dst, DType.F32, "write");
         Objects.checkFromIndexSize(srcOffset, length, src.length);
-        Extents.check("write", "destination", dst, length);
-        if (length > 0) {
-            // blocking: the JVM may move a Java array once the call returns
-            transfer("write", () -> CL.clEnqueueWriteBuffer(queue, b.mem, true, 4L * dst.offset(), 4L * length,
-                    Pointer.to(src).withByteOffset(4L * srcOffset), 0, null, null));
-            accounting.copiedToDevice(4L * length);
-        }
+        copyIn(dst, DType.F32, Pointer.to(src), srcOffset, length);
     }
 
     @Override
     public void write(Span dst, double[] src, int srcOffset, int length) {
-        OpenClBuffer b = checks.buffer(dst, DType.F64, "write");
         Objects.checkFromIndexSize(srcOffset, length, src.length);
-        Extents.check("write", "destination", dst, length);
-        if (length > 0) {
-            transfer("write", () -> CL.clEnqueueWriteBuffer(queue, b.mem, true, 8L * dst.offset(), 8L * length,
-                    Pointer.to(src).withByteOffset(8L * srcOffset), 0, null, null));
-            accounting.copiedToDevice(8L * length);
-        }
+        copyIn(dst, DType.F64, Pointer.to(src), srcOffset, length);
     }
 
     @Override
     public void read(Span src, float[] dst, int dstOffset, int length) {
-        OpenClBuffer b = checks.buffer(src, DType.F32, "read");
         Objects.checkFromIndexSize(dstOffset, length, dst.length);
-        Extents.check("read", "source", src, length);
-        if (length > 0) {
-            // blocking, and the queue is in order: every kernel enqueued before has finished
-            transfer("read", () -> CL.clEnqueueReadBuffer(queue, b.mem, true, 4L * src.offset(), 4L * length,
-                    Pointer.to(dst).withByteOffset(4L * dstOffset), 0, null, null));
-            accounting.copiedToHost(4L * length);
-        }
+        copyOut(src, DType.F32, Pointer.to(dst), dstOffset, length);
     }
 
     @Override
     public void read(Span src, double[] dst, int dstOffset, int length) {
-        OpenClBuffer b = checks.buffer(src, DType.F64, "read");
         Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        copyOut(src, DType.F64, Pointer.to(dst), dstOffset, length);
+    }
+
+    /** Blocking copy of {@code length} host elements into {@code dst}: the JVM may move a Java array once the call returns. */
+    private void copyIn(Span dst, DType dtype, Pointer host, int hostOffset, int length) {
+        OpenClBuffer b = checks.buffer(dst, dtype, "write");
+        Extents.check("write", "destination", dst, length);
+        if (length > 0) {
+            long size = dtype.bytes();
+            transfer("write", () -> CL.clEnqueueWriteBuffer(queue, b.mem, true, size * dst.offset(), size * length,
+                    host.withByteOffset(size * hostOffset), 0, null, null));
+            accounting.copiedToDevice(size * length);
+        }
+    }
+
+    /** Blocking copy to the host; the queue is in order, so every kernel enqueued before has finished. */
+    private void copyOut(Span src, DType dtype, Pointer host, int hostOffset, int length) {
+        OpenClBuffer b = checks.buffer(src, dtype, "read");
         Extents.check("read", "source", src, length);
         if (length > 0) {
-            transfer("read", () -> CL.clEnqueueReadBuffer(queue, b.mem, true, 8L * src.offset(), 8L * length,
-                    Pointer.to(dst).withByteOffset(8L * dstOffset), 0, null, null));
-            accounting.copiedToHost(8L * length);
+            long size = dtype.bytes();
+            transfer("read", () -> CL.clEnqueueReadBuffer(queue, b.mem, true, size * src.offset(), size * length,
+                    host.withByteOffset(size * hostOffset), 0, null, null));
+            accounting.copiedToHost(size * length);
         }
     }
 
