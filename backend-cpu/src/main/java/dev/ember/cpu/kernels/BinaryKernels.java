@@ -81,20 +81,28 @@ public final class BinaryKernels {
 
     // ---------------------------------------------------------------- F32
 
+    /**
+     * Rows narrower than a vector. A dense matrix with a broadcast row (a bias over 5 units) runs as
+     * one flat vector loop against the row tiled once past a vector's width, where the row starts
+     * at every multiple of {@code cols}; any other layout takes a scalar loop nest.
+     */
     private static void narrow(BinaryOp op, int rows, int cols, float[] a, int aOff, int ars, int acs,
                                float[] b, int bOff, int brs, int bcs, float[] out, int outOff) {
+        if (rows * cols >= FL && op != BinaryOp.GREATER) {
+            if (ars == cols && acs == 1 && brs == 0 && bcs == 1) {
+                againstTiledRow(op, rows * cols, a, aOff, tiledRow(b, bOff, cols), cols, out, outOff, false);
+                return;
+            }
+            if (brs == cols && bcs == 1 && ars == 0 && acs == 1) {
+                againstTiledRow(op, rows * cols, b, bOff, tiledRow(a, aOff, cols), cols, out, outOff, true);
+                return;
+            }
+        }
         switch (op) {
             case ADD -> {
                 for (int i = 0, o = outOff; i < rows; i++) {
                     for (int j = 0; j < cols; j++, o++) {
                         out[o] = a[aOff + i * ars + j * acs] + b[bOff + i * brs + j * bcs];
-                    }
-                }
-            }
-            case SUB -> {
-                for (int i = 0, o = outOff; i < rows; i++) {
-                    for (int j = 0; j < cols; j++, o++) {
-                        out[o] = a[aOff + i * ars + j * acs] - b[bOff + i * brs + j * bcs];
                     }
                 }
             }
@@ -112,6 +120,49 @@ public final class BinaryKernels {
                     }
                 }
             }
+        }
+    }
+
+    /** {@code row} repeated to {@code cols + FL} elements: any FL-wide window starting below cols is in it. */
+    private static float[] tiledRow(float[] row, int off, int cols) {
+        float[] t = new float[cols + FL];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = row[off + i % cols];
+        }
+        return t;
+    }
+
+    /**
+     * {@code out[k] = x[k] op row[k % cols]} over {@code n} dense elements ({@code row op x} when
+     * {@code rowFirst}); the window of the tiled row for the chunk at k starts at {@code k % cols}.
+     */
+    private static void againstTiledRow(BinaryOp op, int n, float[] x, int xOff, float[] tiled, int cols,
+                                        float[] out, int outOff, boolean rowFirst) {
+        int step = FL % cols;
+        int k = 0;
+        int phase = 0;
+        int bound = F.loopBound(n);
+        for (; k < bound; k += FL) {
+            FloatVector v = load(x, xOff + k);
+            FloatVector r = load(tiled, phase);
+            FloatVector res = switch (op) {
+                case ADD -> v.add(r);
+                case MUL -> v.mul(r);
+                case SUB -> rowFirst ? r.sub(v) : v.sub(r);
+                case DIV -> rowFirst ? r.div(v) : v.div(r);
+                case MAX -> v.max(r);
+                case MIN -> v.min(r);
+                case GREATER -> throw new IllegalStateException("narrow: GREATER takes the scalar loop");
+            };
+            res.intoArray(out, outOff + k);
+            phase += step;
+            if (phase >= cols) {
+                phase -= cols;
+            }
+        }
+        for (; k < n; k++) {
+            float r = tiled[k % cols];
+            out[outOff + k] = (float) (rowFirst ? Scalar.binary(op, r, x[xOff + k]) : Scalar.binary(op, x[xOff + k], r));
         }
     }
 
