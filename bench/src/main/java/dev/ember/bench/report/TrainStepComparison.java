@@ -36,6 +36,9 @@ public final class TrainStepComparison {
     public record Report(List<TrainStepResult> results, String baseline) {
     }
 
+    /** Seconds of steps before timing each network. */
+    private static final double WARM_UP_SECONDS = 5;
+
     private TrainStepComparison() {
     }
 
@@ -73,8 +76,8 @@ public final class TrainStepComparison {
         double[] ember = new double[rounds];
         double[] base = new double[rounds];
         try (TrainStepProblem problem = new TrainStepProblem(backend, network)) {
-            // warm-up: enough steps for the JIT to compile the whole step
-            Timing.medianSeconds(problem::step, 0, Math.max(reps, 2000));
+            // warm-up: long enough for C2 to compile the whole step
+            Timing.warmUp(problem::step, WARM_UP_SECONDS, reps);
             for (int r = 0; r < rounds; r++) {
                 ember[r] = Timing.medianSeconds(problem::step, r == 0 ? reps : 1, reps);
                 base[r] = numpy == null ? Double.NaN : numpySeconds(numpy, network, reps);
