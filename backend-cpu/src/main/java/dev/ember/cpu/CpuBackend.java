@@ -24,17 +24,15 @@ import dev.ember.cpu.kernels.ReduceKernels;
 import dev.ember.cpu.kernels.SoftmaxKernels;
 import dev.ember.cpu.kernels.UnaryKernels;
 
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * The CPU backend: buffers are Java arrays, kernels use the Vector API, large work is split over
- * a private fork-join pool. This class only unwraps spans and dispatches on the dtype; the kernels
+ * the calling thread and the backend's helper threads ({@link Parallel}). This class only unwraps spans and dispatches on the dtype; the kernels
  * live in {@code dev.ember.cpu.kernels} and {@code dev.ember.cpu.gemm}.
  */
 public final class CpuBackend implements Backend {
     private final BufferAccounting accounting = new BufferAccounting();
     private final int threads;
-    private final ForkJoinPool pool;
     private final Parallel parallel;
     private final Gemm gemm;
     private final CopyKernels copy;
@@ -52,8 +50,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("cpu backend: threads must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.pool = CpuThreads.newPool(threads);
-        this.parallel = new Parallel(pool, threads);
+        this.parallel = new Parallel(threads);
         this.gemm = new Gemm(parallel);
         this.copy = new CopyKernels(parallel);
         this.unary = new UnaryKernels(parallel);
@@ -359,7 +356,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void close() {
-        pool.shutdown();
+        parallel.close();
     }
 
     // ---------------------------------------------------------------- span unwrapping

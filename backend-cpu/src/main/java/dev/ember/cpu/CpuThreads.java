@@ -1,7 +1,5 @@
 package dev.ember.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-
 /** The CPU backend's thread count: {@code -Dember.cpu.threads}, default the available processors. */
 public final class CpuThreads {
     public static final String PROPERTY = "ember.cpu.threads";
@@ -24,14 +22,5 @@ public final class CpuThreads {
             // fall through to the error below
         }
         throw new IllegalArgumentException("-D" + PROPERTY + " must be a positive integer, got '" + value + "'");
-    }
-
-    static ForkJoinPool newPool(int threads) {
-        return new ForkJoinPool(threads, pool -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-            t.setName("ember-cpu-" + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
     }
 }

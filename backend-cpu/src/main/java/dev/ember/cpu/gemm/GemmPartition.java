@@ -5,17 +5,18 @@ package dev.ember.cpu.gemm;
  * runs the whole blocked loop nest on its own rows of op(A) and columns of op(B), packing them
  * itself, so threads share nothing and never wait on each other; the price is that every column
  * part packs its rows of A and every row part its columns of B. The grid minimises an estimate of
- * the slowest part's time: its flops, its packing, and a fixed cost for handing work to a pool
- * thread (waking a worker measured tens of microseconds here), so mid-sized products such as
- * 128 x 128 x 256 stay on one thread.
+ * the slowest part's time: its flops, its packing, and a fixed cost for handing work to a helper
+ * thread. Helpers spin between calls ({@code Parallel}), so handing over costs a few microseconds
+ * and products from about 96 x 96 x 96 up split; a parked helper wakes in 50-100 us, but the
+ * caller does not wait for it (it takes the unclaimed parts itself).
  */
 record GemmPartition(int rows, int cols, int m, int n, int mr, int nr) {
     /** Below this many multiply-adds a product runs on the calling thread. */
     static final long SERIAL_WORK = 64L * 64 * 64;
     /** Flops that packing one element is assumed to cost (a memory-bound scalar copy). */
     private static final long PACK_COST = 32;
-    /** Flops that handing parts to pool threads is assumed to cost (about 80 us at 100 GFLOPS). */
-    private static final long SPAWN_COST = 8_000_000;
+    /** Flops that handing parts to helper threads is assumed to cost (about 10 us at 100 GFLOPS). */
+    private static final long SPAWN_COST = 1_000_000;
 
     static GemmPartition of(int m, int n, int k, int threads, int mr, int nr) {
         int grid = grid(m, n, k, threads, mr, nr);

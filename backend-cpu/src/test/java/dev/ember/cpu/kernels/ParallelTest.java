@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -20,17 +19,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Parallel#forEachPart}: every part once per call, across reused pool tasks, failures,
- * concurrent callers, parts that sleep at random (so pool tasks start late, after their call has
- * returned and the next has begun) and pool workers that cannot start at all.
+ * {@link Parallel#forEachPart}: every part once per call, across reused forks, failures,
+ * concurrent callers, parts that sleep at random (so helpers arrive late, after their call has
+ * returned and the next has begun), helpers held by another call, helpers that park after every
+ * call, one thread and a closed Parallel.
  */
 class ParallelTest {
-    private static final ForkJoinPool POOL = new ForkJoinPool(3);
-    private static final Parallel PARALLEL = new Parallel(POOL, 4);
+    private static final Parallel PARALLEL = new Parallel(4);
 
     @AfterAll
     static void shutdown() {
-        POOL.shutdown();
+        PARALLEL.close();
     }
 
     @Test
@@ -122,25 +121,24 @@ class ParallelTest {
     }
 
     @Test
-    void callerRunsEveryPartWhenNoWorkerCanStartAndLateWorkersFindNothing() throws Exception {
-        ForkJoinPool one = new ForkJoinPool(1);
-        try {
-            Parallel parallel = new Parallel(one, 4);
+    void callerRunsEveryPartWhileAnotherCallHoldsTheHelpersAndLateHelpersFindNothing() throws Exception {
+        try (Parallel parallel = new Parallel(2)) {
             CountDownLatch release = new CountDownLatch(1);
-            CountDownLatch blocked = new CountDownLatch(1);
-            one.execute(() -> {
-                blocked.countDown();
+            CountDownLatch holding = new CountDownLatch(1);
+            Thread holder = new Thread(() -> parallel.forEachPart(2, part -> {
+                holding.countDown();
                 try {
                     release.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            });
-            blocked.await();
+            }));
+            holder.start();
+            holding.await();
             List<AtomicIntegerArray> history = new ArrayList<>();
             assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
                 Thread caller = Thread.currentThread();
-                for (int call = 0; call < 50; call++) {   // the only worker is busy: no part may wait for it
+                for (int call = 0; call < 50; call++) {   // the helper is busy: no part may wait for it
                     AtomicIntegerArray runs = new AtomicIntegerArray(6);
                     parallel.forEachPart(6, part -> {
                         assertThat(Thread.currentThread()).isSameAs(caller);
@@ -149,7 +147,7 @@ class ParallelTest {
                     history.add(runs);
                 }
             });
-            release.countDown();   // the late tasks of those 50 calls now run, interleaved with new calls
+            release.countDown();   // the helper comes back, interleaved with new calls
             for (int call = 0; call < 500; call++) {
                 AtomicIntegerArray runs = new AtomicIntegerArray(6);
                 parallel.forEachPart(6, part -> {
@@ -160,14 +158,69 @@ class ParallelTest {
                 });
                 history.add(runs);
             }
-            one.awaitQuiescence(10, java.util.concurrent.TimeUnit.SECONDS);
+            holder.join();
             for (int call = 0; call < history.size(); call++) {
                 for (int part = 0; part < 6; part++) {
                     assertThat(history.get(call).get(part)).as("call %d part %d", call, part).isEqualTo(1);
                 }
             }
-        } finally {
-            one.shutdownNow();
+        }
+    }
+
+    @Test
+    void helpersThatParkAfterEveryCallAreWokenForTheNext() {
+        try (Parallel parallel = new Parallel(2, 0)) {
+            Thread caller = Thread.currentThread();
+            AtomicBoolean helped = new AtomicBoolean();
+            for (int call = 0; call < 200 && !helped.get(); call++) {
+                AtomicIntegerArray runs = new AtomicIntegerArray(2);
+                parallel.forEachPart(2, part -> {
+                    runs.incrementAndGet(part);
+                    if (Thread.currentThread() != caller) {
+                        helped.set(true);
+                    }
+                    LockSupport.parkNanos(1_000_000);
+                });
+                assertThat(runs.get(0) + runs.get(1)).isEqualTo(2);
+                LockSupport.parkNanos(200_000);   // the helper parks between calls
+            }
+            assertThat(helped).as("a parked helper took a part").isTrue();
+        }
+    }
+
+    @Test
+    void oneThreadOrAClosedParallelRunsEveryPartOnTheCaller() {
+        Parallel closed = new Parallel(3);
+        closed.forEachPart(4, part -> { });
+        closed.close();
+        for (Parallel parallel : new Parallel[] {new Parallel(1), closed}) {
+            Thread caller = Thread.currentThread();
+            AtomicIntegerArray runs = new AtomicIntegerArray(5);
+            parallel.forEachPart(5, part -> {
+                assertThat(Thread.currentThread()).isSameAs(caller);
+                runs.incrementAndGet(part);
+            });
+            for (int part = 0; part < 5; part++) {
+                assertThat(runs.get(part)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void forRangeCoversTheRangeOnceInChunksOfAtLeastTheGrain() {
+        for (int n : new int[] {0, 1, 7, 100, 1001}) {
+            AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(1, n));
+            List<int[]> chunks = java.util.Collections.synchronizedList(new ArrayList<>());
+            PARALLEL.forRange(n, 10, (from, to) -> {
+                chunks.add(new int[] {from, to});
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < n; i++) {
+                assertThat(hits.get(i)).as("n %d index %d", n, i).isEqualTo(1);
+            }
+            assertThat(chunks.size()).isLessThanOrEqualTo(Math.max(1, Math.min(4, n / 10)));
         }
     }
 
