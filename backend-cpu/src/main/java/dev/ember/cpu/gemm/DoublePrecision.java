@@ -36,14 +36,14 @@ final class DoublePrecision extends GemmPrecision {
     }
 
     @Override
-    void macroKernel(int mc, int nc, int kc, Object packedA, Object packedB, Object c, int co, int ldc,
+    void macroKernel(int mc, int nc, int kc, Object packedA, int ao, Object packedB, Object c, int co, int ldc,
                      boolean overwrite, double beta, Object edge) {
         double[] pa = (double[]) packedA, pb = (double[]) packedB, cc = (double[]) c, scratch = (double[]) edge;
         double s = (double) beta;
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
-                DoubleMicroKernel.tile(kc, pa, ir * kc, pb, jr * kc, cc, co + ir * ldc + jr, ldc,
+                DoubleMicroKernel.tile(kc, pa, ao + ir * kc, pb, jr * kc, cc, co + ir * ldc + jr, ldc,
                         Math.min(MR, mc - ir), cols, overwrite, s, scratch);
             }
         }

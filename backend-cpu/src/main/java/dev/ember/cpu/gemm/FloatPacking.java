@@ -6,6 +6,7 @@ import static dev.ember.cpu.gemm.FloatMicroKernel.NR;
 import static dev.ember.cpu.gemm.FloatMicroKernel.SPECIES;
 
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
@@ -26,8 +27,28 @@ final class FloatPacking {
             VectorSpecies.of(float.class, VectorShape.forBitSize(MR * Float.SIZE));
     /** Packed A columns one gather fills. */
     private static final int GATHERED_COLUMNS = L / MR;
+    /** Whether {@link #packRowsA} transposes in registers: 16 lanes, four rows (AVX-512). */
+    private static final boolean TRANSPOSES = L == 16 && MR == 4;
+    /**
+     * Two-vector selections ({@link FloatVector#selectFrom(jdk.incubator.vector.Vector,
+     * jdk.incubator.vector.Vector)}: index {@code L + t} is lane t of the second vector) of the
+     * 4 x 16 transpose: interleave two rows lane by lane, then two such pairs pair by pair.
+     */
+    private static final FloatVector ZIP_LO = indices(t -> t % 2 * L + t / 2);
+    private static final FloatVector ZIP_HI = indices(t -> t % 2 * L + t / 2 + L / 2);
+    private static final FloatVector PAIRS_LO = indices(t -> t / 2 % 2 * L + t / 4 * 2 + t % 2);
+    private static final FloatVector PAIRS_HI = indices(t -> t / 2 % 2 * L + t / 4 * 2 + t % 2 + L / 2);
 
     private FloatPacking() {
+    }
+
+    /** An index vector for {@code selectFrom}: lane t holds {@code lane(t)}. */
+    private static FloatVector indices(IntUnaryOperator lane) {
+        float[] index = new float[L];
+        for (int t = 0; t < L; t++) {
+            index[t] = lane.applyAsInt(t);
+        }
+        return FloatVector.fromArray(SPECIES, index, 0);
     }
 
     /** Packs {@code alpha * op(A)[i0 : i0+mc, p0 : p0+kc]} into MR-row micro-panels. */
@@ -58,9 +79,28 @@ final class FloatPacking {
         }
     }
 
-    /** A whole micro-panel of a plain A: {@code op(A)[i, p] = a[i * lda + p]}, MR row streams gathered. */
+    /**
+     * A whole micro-panel of a plain A: {@code op(A)[i, p] = a[i * lda + p]}. Where a vector
+     * holds exactly {@code MR} packed columns ({@link #TRANSPOSES}), {@code L} columns of the
+     * {@code MR} rows are loaded as {@code MR} vectors and transposed in registers; otherwise the
+     * row streams are gathered.
+     */
     private static void packRowsA(float alpha, float[] a, int s, int lda, int kc, float[] dst, int d, int[] index) {
         int p = 0;
+        if (TRANSPOSES) {
+            for (; p <= kc - L; p += L, s += L, d += MR * L) {
+                FloatVector r0 = FloatVector.fromArray(SPECIES, a, s).mul(alpha);
+                FloatVector r1 = FloatVector.fromArray(SPECIES, a, s + lda).mul(alpha);
+                FloatVector r2 = FloatVector.fromArray(SPECIES, a, s + 2 * lda).mul(alpha);
+                FloatVector r3 = FloatVector.fromArray(SPECIES, a, s + 3 * lda).mul(alpha);
+                FloatVector t0 = ZIP_LO.selectFrom(r0, r1), t1 = ZIP_HI.selectFrom(r0, r1);
+                FloatVector t2 = ZIP_LO.selectFrom(r2, r3), t3 = ZIP_HI.selectFrom(r2, r3);
+                PAIRS_LO.selectFrom(t0, t2).intoArray(dst, d);
+                PAIRS_HI.selectFrom(t0, t2).intoArray(dst, d + L);
+                PAIRS_LO.selectFrom(t1, t3).intoArray(dst, d + 2 * L);
+                PAIRS_HI.selectFrom(t1, t3).intoArray(dst, d + 3 * L);
+            }
+        }
         for (; p <= kc - GATHERED_COLUMNS; p += GATHERED_COLUMNS, s += GATHERED_COLUMNS, d += L) {
             FloatVector.fromArray(SPECIES, a, s, index, 0).mul(alpha).intoArray(dst, d);
         }

@@ -36,14 +36,14 @@ final class FloatPrecision extends GemmPrecision {
     }
 
     @Override
-    void macroKernel(int mc, int nc, int kc, Object packedA, Object packedB, Object c, int co, int ldc,
+    void macroKernel(int mc, int nc, int kc, Object packedA, int ao, Object packedB, Object c, int co, int ldc,
                      boolean overwrite, double beta, Object edge) {
         float[] pa = (float[]) packedA, pb = (float[]) packedB, cc = (float[]) c, scratch = (float[]) edge;
         float s = (float) beta;
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
-                FloatMicroKernel.tile(kc, pa, ir * kc, pb, jr * kc, cc, co + ir * ldc + jr, ldc,
+                FloatMicroKernel.tile(kc, pa, ao + ir * kc, pb, jr * kc, cc, co + ir * ldc + jr, ldc,
                         Math.min(MR, mc - ir), cols, overwrite, s, scratch);
             }
         }

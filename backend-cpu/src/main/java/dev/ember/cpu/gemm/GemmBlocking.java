@@ -7,7 +7,7 @@ package dev.ember.cpu.gemm;
  * and a {@code kc x nc} panel of B half of this core's share of L3. Each size can be overridden
  * with {@code -Dember.gemm.kc}, {@code .mc}, {@code .nc} (for tuning).
  */
-record GemmBlocking(int mr, int nr, int kc, int mc, int nc) {
+record GemmBlocking(int mr, int nr, int kc, int mc, int nc, int ms) {
     private static final CacheSizes CACHES = CacheSizes.detect();
 
     static GemmBlocking of(int elementBytes, int mr, int nr) {
@@ -17,7 +17,9 @@ record GemmBlocking(int mr, int nr, int kc, int mc, int nc) {
         kc = Math.max(1, Integer.getInteger("ember.gemm.kc", kc));
         mc = Math.max(mr, roundDown(Integer.getInteger("ember.gemm.mc", mc), mr));
         nc = Math.max(nr, roundDown(Integer.getInteger("ember.gemm.nc", nc), nr));
-        return new GemmBlocking(mr, nr, kc, mc, nc);
+        int ms = roundDown(clamp(CACHES.l3() / 2 / (kc * elementBytes), mc, 1 << 16), mr);
+        ms = Math.max(mc, roundDown(Integer.getInteger("ember.gemm.ms", ms), mr));
+        return new GemmBlocking(mr, nr, kc, mc, nc, ms);
     }
 
     /**

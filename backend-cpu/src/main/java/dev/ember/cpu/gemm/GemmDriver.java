@@ -80,7 +80,11 @@ final class GemmDriver {
         }
     }
 
-    /** The blocked loop nest for {@code C[i0:i1, j0:j1]}, on the calling thread. */
+    /**
+     * The blocked loop nest for {@code C[i0:i1, j0:j1]}, on the calling thread. A strip of up to
+     * {@code ms} rows of op(A) is packed once per {@code kc}-deep slice and then serves every
+     * {@code nc}-wide panel of op(B), so A is packed once however narrow the B panels are.
+     */
     private void block(boolean transA, boolean transB, int k, double alpha, Object a, int aOff, int lda,
                        Object b, int bOff, int ldb, double beta, Object c, int cOff, int ldc,
                        int i0, int i1, int j0, int j1) {
@@ -88,21 +92,25 @@ final class GemmDriver {
         int kcMax = GemmBlocking.balanced(k, blocking.kc(), 1);
         int mcMax = GemmBlocking.balanced(i1 - i0, blocking.mc(), mr);
         int ncMax = GemmBlocking.balanced(j1 - j0, blocking.nc(), nr);
+        int msMax = Math.min(GemmBlocking.roundUp(i1 - i0, mcMax), Math.max(mcMax, blocking.ms() / mcMax * mcMax));
         Workspace ws = workspaces.get();
-        Object packedA = ws.a(mcMax * kcMax);
+        Object packedA = ws.a(msMax * kcMax);
         Object packedB = ws.b(kcMax * ncMax);
-        for (int jc = j0; jc < j1; jc += ncMax) {
-            int nc = Math.min(ncMax, j1 - jc);
+        for (int is = i0; is < i1; is += msMax) {
+            int ms = Math.min(msMax, i1 - is);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 boolean overwrite = pc == 0 && beta == 0;
                 double scaleC = pc == 0 ? beta : 1;
-                precision.packB(transB, b, bOff, ldb, pc, kc, jc, nc, packedB, ws.index);
-                for (int ic = i0; ic < i1; ic += mcMax) {
-                    int mc = Math.min(mcMax, i1 - ic);
-                    precision.packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, packedA, ws.index);
-                    precision.macroKernel(mc, nc, kc, packedA, packedB, c, cOff + ic * ldc + jc, ldc,
-                            overwrite, scaleC, ws.edge);
+                precision.packA(transA, alpha, a, aOff, lda, is, ms, pc, kc, packedA, ws.index);
+                for (int jc = j0; jc < j1; jc += ncMax) {
+                    int nc = Math.min(ncMax, j1 - jc);
+                    precision.packB(transB, b, bOff, ldb, pc, kc, jc, nc, packedB, ws.index);
+                    for (int ic = is; ic < is + ms; ic += mcMax) {
+                        int mc = Math.min(mcMax, is + ms - ic);
+                        precision.macroKernel(mc, nc, kc, packedA, (ic - is) * kc, packedB, c,
+                                cOff + ic * ldc + jc, ldc, overwrite, scaleC, ws.edge);
+                    }
                 }
             }
         }

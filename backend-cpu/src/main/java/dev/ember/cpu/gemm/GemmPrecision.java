@@ -43,9 +43,10 @@ abstract class GemmPrecision {
 
     /**
      * Sweeps the register tile over an {@code mc x nc} block of C at {@code c[co]} from packed
-     * blocks of depth {@code kc}: {@code C = A~ B~ + beta C}, or {@code = A~ B~} when {@code overwrite}.
+     * blocks of depth {@code kc} (the A block starting at {@code packedA[ao]}):
+     * {@code C = A~ B~ + beta C}, or {@code = A~ B~} when {@code overwrite}.
      */
-    abstract void macroKernel(int mc, int nc, int kc, Object packedA, Object packedB, Object c, int co, int ldc,
+    abstract void macroKernel(int mc, int nc, int kc, Object packedA, int ao, Object packedB, Object c, int co, int ldc,
                               boolean overwrite, double beta, Object edge);
 
     /**
