@@ -6,17 +6,23 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * F32 GEMM for products too small to repay packing (see {@link GemmDriver#SMALL_WORK}, {@link GemmDriver#SMALL_ROWS_WORK}): loops
- * straight over the caller's arrays on the calling thread, ordered for contiguous access. With an
- * untransposed B at least one vector wide, rows of C are built from rows of B (four rows of C
- * share each B load); with a transposed B and a plain A at least one vector deep, each element is
- * a vector dot product of two contiguous rows; anything else runs scalar, as one dot product per
- * element when {@code k} is short and as rank-1 updates of C when it is long (independent
- * accumulations rather than one long dependency chain). {@code beta == 0} never reads C.
+ * F32 GEMM for products too small to repay packing (see {@link GemmDriver#SMALL_WORK}, {@link
+ * GemmDriver#SMALL_ROWS_WORK}): loops straight over the caller's arrays on the calling thread, ordered for
+ * contiguous access. With a transposed B and a plain A at least one vector deep, each element is a vector dot
+ * product of two contiguous rows. Otherwise, when {@link #rowsPay}, rows of C are built from rows of
+ * op(B) (four rows of C share each B load; a row narrower than a vector is one masked vector), a transposed B
+ * first copied into a row-major scratch (it holds at most {@value #SCRATCH} elements here).
+ * Anything else runs scalar, as one dot product per element when {@code k} is
+ * short and as rank-1 updates of C when it is long (independent accumulations rather than one long dependency
+ * chain). {@code beta == 0} never reads C. Measured on the products of a 2-5-2-1 network at batch 64: 64x5x2 NN
+ * 267 -> 146 ns, 5x2x64 TN 558 -> 195 ns, against the scalar loops.
  */
 final class FloatSmallGemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
+    /** Elements of a transposed B copied row-major: small products have at most this much work. */
+    static final int SCRATCH = 1024;
+    private static final ThreadLocal<float[]> TRANSPOSED_B = ThreadLocal.withInitial(() -> new float[SCRATCH]);
 
     private FloatSmallGemm() {
     }
@@ -26,10 +32,18 @@ final class FloatSmallGemm {
         // op(A)[i, p] = a[aOff + i * ars + p * acs], op(B)[p, j] = b[bOff + p * brs + j * bcs]
         int ars = transA ? 1 : lda, acs = transA ? lda : 1;
         int brs = transB ? 1 : ldb, bcs = transB ? ldb : 1;
-        if (!transB && n >= L) {
-            rowsOfB(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
-        } else if (transB && !transA && k >= L) {
+        if (transB && !transA && k >= L) {
             dots(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else if (!transB && rowsPay(n, k)) {
+            rowsOfB(m, n, k, alpha, a, aOff, ars, acs, b, bOff, ldb, beta, c, cOff, ldc);
+        } else if (transB && rowsPay(n, k) && k * n <= SCRATCH) {
+            float[] bt = TRANSPOSED_B.get();
+            for (int p = 0; p < k; p++) {
+                for (int j = 0; j < n; j++) {
+                    bt[p * n + j] = b[bOff + p + j * ldb];
+                }
+            }
+            rowsOfB(m, n, k, alpha, a, aOff, ars, acs, bt, 0, n, beta, c, cOff, ldc);
         } else if (m >= n && m >= k) {
             columns(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc);
         } else if (k >= n) {
@@ -37,6 +51,15 @@ final class FloatSmallGemm {
         } else {
             rankOne(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, beta, c, cOff, ldc);
         }
+    }
+
+    /**
+     * Whether building rows of C from rows of B beats the scalar loops: a single column never does;
+     * two columns only over a depth above 4 (measured 64x2x1 NT 81 ns scalar against 138 ns, 5x2x64
+     * TN 558 ns scalar against 197 ns).
+     */
+    private static boolean rowsPay(int n, int k) {
+        return n >= 4 || (n >= 2 && k > 4);
     }
 
     /** {@code C[i, :] = alpha sum_p op(A)[i, p] B[p, :] + beta C[i, :]}, vectors along {@code n}. */
