@@ -75,9 +75,27 @@ public final class Shape {
         return strides.clone();
     }
 
+    /** This shape's row-major strides without a copy: for tensors, which never hand the array out. */
+    int[] sharedContiguousStrides() {
+        return strides;
+    }
+
     /** Whether {@code candidate} are this shape's row-major strides (no copy made). */
     boolean isContiguous(int[] candidate) {
-        return Arrays.equals(strides, candidate);
+        return candidate == strides || sameInts(strides, candidate);
+    }
+
+    /** A plain loop: shapes have a handful of dimensions, too few for Arrays.equals' vectorised stub to pay. */
+    private static boolean sameInts(int[] a, int[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Turns a possibly negative axis into an index, failing with the operation's name when out of range. */
@@ -91,7 +109,7 @@ public final class Shape {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Shape s && Arrays.equals(dims, s.dims);
+        return o == this || o instanceof Shape s && sameInts(dims, s.dims);
     }
 
     @Override

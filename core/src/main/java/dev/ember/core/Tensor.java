@@ -45,7 +45,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("zeros: backend, dtype and shape must not be null");
         }
         return new Tensor(new Storage(backend.allocate(dtype, shape.size())), dtype, shape,
-                shape.contiguousStrides(), 0);
+                shape.sharedContiguousStrides(), 0);
     }
 
     public static Tensor zeros(Backend backend, DType dtype, int... dims) {
@@ -228,7 +228,7 @@ public final class Tensor implements AutoCloseable {
                     + target + " (" + target.size() + " elements)");
         }
         if (isContiguous()) {
-            return view(target, target.contiguousStrides(), offset);
+            return view(target, target.sharedContiguousStrides(), offset);
         }
         try (Tensor c = copy()) {
             return c.reshape(dims);

@@ -5,6 +5,7 @@ import dev.ember.core.Tensor;
 import dev.ember.nn.autodiff.Variable;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -17,6 +18,8 @@ public abstract class Layer implements AutoCloseable {
     private Shape inputShape;
     private Shape outputShape;
     private final List<Variable> variables = new ArrayList<>();
+    /** The trainable subset, kept up to date by {@link #addVariable}: a training step asks for it every time. */
+    private final List<Variable> trainable = new ArrayList<>();
 
     /** The kind used for default names ({@code dense}, {@code dropout}, ...). */
     protected abstract String kind();
@@ -72,6 +75,9 @@ public abstract class Layer implements AutoCloseable {
     protected Variable addVariable(String suffix, Tensor initial, boolean trainable) {
         Variable v = new Variable(name() + "/" + suffix, initial, trainable);
         variables.add(v);
+        if (trainable) {
+            this.trainable.add(v);
+        }
         return v;
     }
 
@@ -81,7 +87,7 @@ public abstract class Layer implements AutoCloseable {
     }
 
     public List<Variable> trainableVariables() {
-        return variables.stream().filter(Variable::trainable).toList();
+        return Collections.unmodifiableList(trainable);
     }
 
     /** The weights L2 regularisation applies to (Dense kernels; not biases or batch-norm parameters). */
@@ -107,6 +113,7 @@ public abstract class Layer implements AutoCloseable {
             v.close();
         }
         variables.clear();
+        trainable.clear();
     }
 
     @Override

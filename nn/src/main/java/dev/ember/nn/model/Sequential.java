@@ -142,7 +142,9 @@ public final class Sequential extends Model {
     @Override
     public List<Variable> trainableVariables() {
         List<Variable> out = new ArrayList<>();
-        layers.forEach(l -> out.addAll(l.trainableVariables()));
+        for (Layer l : layers) {
+            out.addAll(l.trainableVariables());
+        }
         return out;
     }
 
