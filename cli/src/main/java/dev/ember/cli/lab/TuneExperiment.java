@@ -40,20 +40,25 @@ import java.util.function.Function;
  * Hyper-parameter search on Fashion-MNIST. A stratified, seeded dev set of 10 000 examples is carved
  * from the 60 000 training examples; inputs are standardised with statistics of the remaining 50 000
  * only. Each trial trains a 784→h1→h2→10 MLP (ReLU, inverted dropout after both hidden layers, L2 on
- * the kernels, softmax) with Adam (β2 0.999) and a cosine learning-rate decay for a few epochs, and is
- * judged by its dev accuracy. The search samples, in the unit cube mapped onto {@link #SPACE}, the
- * learning rate and 1−β1 on log scales, the two hidden sizes (log scale, multiples of 16), λ (log) and
- * the keep-probability: a coarse round over the whole space (random search and a Sobol quasi-random
- * sequence, {@value #COARSE_PER_SAMPLER} points each, {@value #COARSE_EPOCHS} epochs), then a fine
- * round ({@value #FINE_PER_SAMPLER} each) in a box of {@value #FINE_WIDTH} of every range around the
- * best coarse trial, trained longer ({@value #FINE_EPOCHS} epochs) so that regularisation, which
- * short runs cannot reward, counts. The winner's bias/variance diagnosis comes from its trial. On the CPU the
- * trials run in parallel, one per core, each on its own one-thread CPU backend (set
- * {@code -Dember.lab.tune.parallel=false} to run them one after the other on the shared backend, to
- * compare); on other backends they run one after the other. The winner (best dev accuracy) is
- * diagnosed for bias and variance against the human-level accuracy of 0.835 published with the
- * dataset, its recipe (hyper-parameters and epochs) is retrained on train + dev on the shared backend,
- * and only then is the test set read and evaluated, once, for that model alone.
+ * the kernels, softmax) with Adam (β2 0.999), a cosine learning-rate decay and label-smoothed targets
+ * ({@value #LABEL_SMOOTHING}) for a few epochs, and is judged by its dev accuracy. The search samples,
+ * in the unit cube mapped onto {@link #SPACE}, the learning rate and 1−β1 on log scales, the two hidden
+ * sizes (log scale, multiples of 16), λ (log) and the keep-probability: a coarse round over the whole
+ * space (random search and a Sobol quasi-random sequence), then a fine round in a box of
+ * {@value #FINE_WIDTH} of every range around the best coarse trial, trained longer so that
+ * regularisation, which short runs cannot reward, counts; then the best fine recipes once more with
+ * twice the epochs, so that the training length is chosen on dev as well.
+ *
+ * <p>How much to search is a {@link Plan}, chosen from the backend's measured speed: a calibration times
+ * a reference network's training steps, the full search ({@link #FULL}) is estimated from it, and a
+ * backend on which it would not fit {@link #SEARCH_BUDGET_SECONDS} runs {@link #REDUCED} (fewer, shorter
+ * trials on a part of the training split) instead. On the CPU the trials run in parallel, one per core,
+ * each on its own one-thread CPU backend (set {@code -Dember.lab.tune.parallel=false} to run them one
+ * after the other on the shared backend, to compare); on other backends they run one after the other
+ * (two queues on one PoCL device measured 0.78 times the throughput of one). The winner (best dev
+ * accuracy) is diagnosed for bias and variance against the human-level accuracy of 0.835 published
+ * with the dataset, its recipe (hyper-parameters and epochs) is retrained on train + dev on the shared
+ * backend, and only then is the test set read and evaluated, once, for that model alone.
  */
 final class TuneExperiment implements Experiment {
     /** Human-level accuracy on Fashion-MNIST, from the dataset's benchmark page. */
@@ -63,11 +68,42 @@ final class TuneExperiment implements Experiment {
     static final double GOAL = 0.90;
     static final int DEV = 10_000;
     static final int BATCH = 128;
-    static final int COARSE_EPOCHS = 4;
-    static final int FINE_EPOCHS = 10;
-    static final int COARSE_PER_SAMPLER = 8;
-    static final int FINE_PER_SAMPLER = 8;
     static final double FINE_WIDTH = 0.4;
+    /**
+     * Label smoothing of the training targets (the true class gets 1 − ε + ε/10, every other class ε/10);
+     * dev and test labels stay one-hot. On the dev set it was worth about +0.2 % accuracy in paired runs.
+     */
+    static final double LABEL_SMOOTHING = 0.1;
+    /** Seconds the search (every trial, not the final retraining) may be expected to take; {@code -Dember.lab.tune.budget}. */
+    static final double SEARCH_BUDGET_SECONDS = 420;
+    /** The reference network of the speed calibration (784→256→256→10 at batch {@value #BATCH}). */
+    static final int REFERENCE_HIDDEN = 256;
+
+    /**
+     * How much searching to do. The coarse round runs {@code coarsePerSampler} random and as many Sobol
+     * trials of {@code coarseEpochs}, the fine round {@code finePerSampler} of each of {@code fineEpochs}
+     * around the best coarse trial; then the {@code longTrials} best fine trials are trained again for
+     * {@code longEpochs} (so that the number of epochs is chosen on dev too, and regularised recipes that
+     * need longer training can win). Trials train on {@code trialExamples} (a stratified part of the
+     * training split; 0 = all of it); the winner is retrained on train + dev for its own number of
+     * epochs, or {@code finalEpochs} when that is set.
+     */
+    record Plan(String name, int coarsePerSampler, int coarseEpochs, int finePerSampler, int fineEpochs,
+                int trialExamples, int longTrials, int longEpochs, int finalEpochs, boolean devEveryEpoch) {
+        /** Trials of this plan, all rounds. */
+        int trials() {
+            return 2 * coarsePerSampler + 2 * finePerSampler + longTrials;
+        }
+    }
+
+    /** The search of a fast backend (the CPU, one trial per core). */
+    static final Plan FULL = new Plan("full", 8, 4, 8, 10, 0, 2, 20, 0, true);
+    /**
+     * The search of a slow device (PoCL: its GEMM runs several times slower than one CPU core, and the
+     * trials share the device one after the other): half the trials, on a third of the training split,
+     * fewer epochs, dev measured at the end of each trial only; the winner gets 10 epochs on train + dev.
+     */
+    static final Plan REDUCED = new Plan("reduced", 4, 3, 4, 6, 16_000, 0, 0, 10, false);
 
     /** One searched hyper-parameter: a unit coordinate u in [0, 1] maps to {@code low..high}. */
     record Param(String name, double low, double high, boolean log, boolean integer) {
@@ -121,14 +157,20 @@ final class TuneExperiment implements Experiment {
     }
 
     private final Function<Path, Dataset> testSet;
+    private final Plan forcedPlan;
 
     TuneExperiment() {
-        this(dir -> LabData.fashion(dir, false));
+        this(dir -> LabData.fashion(dir, false), null);
     }
 
-    /** @param testSet reads the test set (called once, after the search and the retraining) */
-    TuneExperiment(Function<Path, Dataset> testSet) {
+    /**
+     * @param testSet reads the test set (called once, after the search and the retraining)
+     * @param plan    the plan to run, or null to choose it as {@code ember lab tune} does
+     *                ({@code -Dember.lab.tune.plan=full|reduced}, else by the measured speed)
+     */
+    TuneExperiment(Function<Path, Dataset> testSet, Plan plan) {
         this.testSet = testSet;
+        this.forcedPlan = plan;
     }
 
     @Override
@@ -206,39 +248,142 @@ final class TuneExperiment implements Experiment {
             dev = subset(dev, Math.max(1000, (int) Math.round(dev.size() * ctx.scale())), ctx.seed());
         }
         Standardizer standardizer = Standardizer.fit(train);   // the training split only
-        Dataset trainSet = standardizer.apply(train);
+        Dataset trainSet = smooth(standardizer.apply(train));
         Dataset devSet = standardizer.apply(dev);
-        int coarseEpochs = ctx.scaled(COARSE_EPOCHS);
-        int fineEpochs = ctx.scaled(FINE_EPOCHS);
         int cores = Runtime.getRuntime().availableProcessors();
         boolean parallel = ctx.backend() instanceof CpuBackend && cores > 1
                 && Boolean.parseBoolean(System.getProperty("ember.lab.tune.parallel", "true"));
         int workers = parallel ? cores : 1;
-        ctx.progress().accept(String.format(Locale.ROOT, "  tune: %d training / %d dev examples, trials of %d (coarse)"
-                        + " and %d (fine) epochs %s", trainSet.size(), devSet.size(), coarseEpochs, fineEpochs,
-                parallel ? "in " + workers + " parallel workers (a one-thread CPU backend each)"
-                        : "one after the other on " + ctx.backend().name()));
-
-        // coarse round over the whole cube
         int d = SPACE.size();
         double[] zero = new double[d];
         double[] one = new double[d];
         java.util.Arrays.fill(one, 1);
+
+        // how much to search: measure this backend's training speed, estimate the full search, compare with the budget
+        double budget = Double.parseDouble(System.getProperty("ember.lab.tune.budget",
+                Double.toString(SEARCH_BUDGET_SECONDS)));
+        Backend probeBackend = parallel ? new CpuBackend(1) : ctx.backend();
+        double perExample;
+        try {
+            perExample = calibrate(probeBackend, ctx, trainSet);
+        } finally {
+            if (probeBackend != ctx.backend()) {
+                probeBackend.close();
+            }
+        }
+        double fullEstimate = estimate(FULL, trainSet.size(), devSet.size(), perExample, workers, ctx);
+        String planProperty = System.getProperty("ember.lab.tune.plan", "auto").toLowerCase(Locale.ROOT);
+        Plan plan;
+        String planReason;
+        if (forcedPlan != null) {
+            plan = forcedPlan;
+            planReason = "as asked";
+        } else if (planProperty.equals("full") || planProperty.equals("reduced")) {
+            plan = planProperty.equals("full") ? FULL : REDUCED;
+            planReason = "-Dember.lab.tune.plan=" + planProperty;
+        } else if (planProperty.equals("auto")) {
+            plan = fullEstimate <= budget ? FULL : REDUCED;
+            planReason = String.format(Locale.ROOT, "the full search was estimated at %.0f s, %s the budget of %.0f s",
+                    fullEstimate, fullEstimate <= budget ? "within" : "over", budget);
+        } else {
+            throw new IllegalArgumentException("tune: -Dember.lab.tune.plan must be auto, full or reduced, got '"
+                    + planProperty + "'");
+        }
+        double planEstimate = estimate(plan, trainSet.size(), devSet.size(), perExample, workers, ctx);
+        Dataset trialSet = plan.trialExamples() > 0 && plan.trialExamples() < trainSet.size()
+                ? subset(trainSet, plan.trialExamples(), ctx.seed()) : trainSet;
+        int coarseEpochs = ctx.scaled(plan.coarseEpochs());
+        int fineEpochs = ctx.scaled(plan.fineEpochs());
+        int longEpochs = ctx.scaled(Math.max(1, plan.longEpochs()));
+        int total = plan.trials();
+        String calibration = String.format(Locale.ROOT, "calibration: %.2f ms per step of a 784-%d-%d-10 network at"
+                        + " batch %d on %s", 1e3 * perExample * BATCH, REFERENCE_HIDDEN, REFERENCE_HIDDEN, BATCH,
+                parallel ? "a one-thread CPU backend" : ctx.backend().name());
+        ctx.progress().accept(String.format(Locale.ROOT, "  tune: %s; plan %s (%s; this plan's search: about %.0f s)",
+                calibration, plan.name(), planReason, planEstimate));
+        ctx.progress().accept(String.format(Locale.ROOT, "  tune: %d training (%d per trial) / %d dev examples, trials"
+                        + " of %d (coarse), %d (fine)%s epochs %s", trainSet.size(), trialSet.size(), devSet.size(),
+                coarseEpochs, fineEpochs, plan.longTrials() > 0 ? " and " + longEpochs + " (long)" : "",
+                parallel ? "in " + workers + " parallel workers (a one-thread CPU backend each)"
+                        : "one after the other on " + ctx.backend().name()));
+
+        // coarse round over the whole cube
         SplittableRandom rng = new SplittableRandom(ctx.seed());
         long searchStart = System.nanoTime();
-        List<Trial> coarse = trials("coarse", random(COARSE_PER_SAMPLER, zero, one, rng), sobol(COARSE_PER_SAMPLER,
-                zero, one), coarseEpochs);
-        List<Map.Entry<Trial, Outcome>> results = new ArrayList<>(runAll(ctx, coarse, trainSet, devSet, workers, 0,
-                coarse.size() + 2 * FINE_PER_SAMPLER));
+        List<Trial> coarse = trials("coarse", random(plan.coarsePerSampler(), zero, one, rng),
+                sobol(plan.coarsePerSampler(), zero, one), coarseEpochs);
+        List<Map.Entry<Trial, Outcome>> results = new ArrayList<>(runAll(ctx, coarse, trialSet, devSet, workers,
+                plan.devEveryEpoch(), 0, total));
         Trial bestCoarse = best(results).getKey();
+        // fine round in a box around the best coarse trial, cut to what is left of the budget at the speed the
+        // coarse trials really ran (a busy machine, or a coarse winner far bigger than the reference network)
         double[][] box = fineBox(bestCoarse.unit());
-        List<Trial> fine = trials("fine", random(FINE_PER_SAMPLER, box[0], box[1], rng),
-                sobol(FINE_PER_SAMPLER, box[0], box[1]), fineEpochs);
-        results.addAll(runAll(ctx, fine, trainSet, devSet, workers, coarse.size(),
-                coarse.size() + fine.size()));
+        int finePerSampler = plan.finePerSampler();
+        List<double[]> fineRandom = random(finePerSampler, box[0], box[1], rng);
+        List<Trial> fine = trials("fine", fineRandom, sobol(finePerSampler, box[0], box[1]), fineEpochs);
+        double secondsPerWork = 0;
+        double coarseWork = 0;
+        for (Map.Entry<Trial, Outcome> e : results) {
+            secondsPerWork += e.getValue().seconds();
+            coarseWork += work(e.getKey(), trialSet.size(), devSet.size(), plan.devEveryEpoch());
+        }
+        secondsPerWork /= coarseWork;
+        int longTrials = plan.longTrials();
+        List<String> cuts = new ArrayList<>();
+        while (true) {
+            double left = budget - (System.nanoTime() - searchStart) / 1e9;
+            double fineWork = 0;
+            double fineSize = 0;
+            for (Trial t : fine) {
+                fineWork += work(t, trialSet.size(), devSet.size(), plan.devEveryEpoch());
+                fineSize += size(t.hyper());
+            }
+            double longWork = longTrials * (fineSize / fine.size()) * (trialSet.size() + devSet.size() / 3.0
+                    + trialSet.size() / 3.0) * longEpochs;
+            double expected = secondsPerWork * (fineWork + longWork) / workers;
+            if (expected <= left) {
+                break;
+            }
+            String why = String.format(Locale.ROOT, "(%.0f s expected, %.0f s of the budget left)", expected, left);
+            if (longTrials > 0) {
+                longTrials = 0;
+                cuts.add("no long round " + why);
+            } else if (finePerSampler > 2) {
+                finePerSampler /= 2;
+                fine = trials("fine", fineRandom.subList(0, finePerSampler), sobol(finePerSampler, box[0], box[1]),
+                        fineEpochs);
+                cuts.add(finePerSampler + " fine trials per sampler " + why);
+            } else if (fineEpochs > coarseEpochs + 1) {
+                fineEpochs = Math.max(coarseEpochs + 1, (int) Math.floor(fineEpochs * Math.max(0, left) / expected));
+                fine = trials("fine", fineRandom.subList(0, finePerSampler), sobol(finePerSampler, box[0], box[1]),
+                        fineEpochs);
+                cuts.add(fineEpochs + " fine epochs " + why);
+            } else {
+                break;
+            }
+        }
+        if (!cuts.isEmpty()) {
+            ctx.progress().accept("  tune: the coarse round ran slower than estimated; cut to " + String.join(", then ",
+                    cuts));
+        }
+        total = coarse.size() + fine.size() + longTrials;
+        List<Map.Entry<Trial, Outcome>> fineResults = runAll(ctx, fine, trialSet, devSet, workers,
+                plan.devEveryEpoch(), results.size(), total);
+        results.addAll(fineResults);
+        // long round: the best fine recipes again with more epochs, so that dev also chooses the training length
+        List<Trial> longer = new ArrayList<>();
+        if (longTrials > 0) {
+            List<Map.Entry<Trial, Outcome>> ranked = new ArrayList<>(fineResults);
+            ranked.sort(byDevAccuracy());
+            for (Map.Entry<Trial, Outcome> e : ranked.subList(0, Math.min(longTrials, ranked.size()))) {
+                Trial t = e.getKey();
+                longer.add(new Trial(t.name() + "-long", "long", t.sampler(), t.unit(), t.hyper(), longEpochs));
+            }
+            results.addAll(runAll(ctx, longer, trialSet, devSet, workers, plan.devEveryEpoch(), results.size(),
+                    total));
+        }
         double searchSeconds = (System.nanoTime() - searchStart) / 1e9;
-        results.sort(Comparator.comparingDouble((Map.Entry<Trial, Outcome> e) -> -e.getValue().devAccuracy())
-                .thenComparing(e -> e.getKey().name()));
+        results.sort(byDevAccuracy());
         Trial winner = results.get(0).getKey();
         Outcome won = results.get(0).getValue();
         // the winner's bias and variance: its own trial, trained on train, measured on train and dev
@@ -247,17 +392,17 @@ final class TuneExperiment implements Experiment {
 
         // the winner's recipe (hyper-parameters and epochs, all chosen on dev), retrained on all the labelled
         // data (train + dev, standardised afresh with their statistics) on the shared backend
-        int finalEpochs = winner.epochs();
+        int finalEpochs = plan.finalEpochs() > 0 ? ctx.scaled(plan.finalEpochs()) : winner.epochs();
         Dataset labelled = concat(train, dev);
         Standardizer finalStandardizer = Standardizer.fit(labelled);
-        Dataset labelledSet = finalStandardizer.apply(labelled);
+        Dataset labelledSet = smooth(finalStandardizer.apply(labelled));
         ctx.progress().accept(String.format(Locale.ROOT, "  tune: winner %s (%s); retraining it for %d epochs on"
                         + " train + dev (%d examples) on %s", winner.name(), describe(winner.hyper()), finalEpochs,
                 labelledSet.size(), ctx.backend().name()));
         Outcome[] finalOutcome = new Outcome[1];
         double[] testAccuracy = new double[1];
         int[] testSize = new int[1];
-        train(ctx.backend(), ctx, winner.hyper(), labelledSet, null, finalEpochs, epochLine -> ctx.progress()
+        train(ctx.backend(), ctx, winner.hyper(), labelledSet, null, finalEpochs, true, epochLine -> ctx.progress()
                 .accept("  tune/final: " + epochLine), (model, outcome) -> {
                     finalOutcome[0] = outcome;
                     // the test set, read and evaluated once, for the winner only
@@ -278,6 +423,7 @@ final class TuneExperiment implements Experiment {
             extra.put("sampler", t.sampler());
             extra.put("unit_point", t.unit());
             extra.put("epochs", t.epochs());
+            extra.put("train_examples", trialSet.size());
             extra.put("dev_accuracy_per_epoch", o.devPerEpoch());
             variants.add(new VariantResult(t.name(), o.trainAccuracy(), o.devAccuracy(), null, o.finalCost(), o.costs(),
                     o.seconds(), extra));
@@ -289,6 +435,7 @@ final class TuneExperiment implements Experiment {
         extra.put("train_examples", labelledSet.size());
         extra.put("trained_on", "train + dev");
         extra.put("test_examples", testSize[0]);
+        extra.put("label_smoothing", LABEL_SMOOTHING);
         Map<String, Object> diag = new LinkedHashMap<>();
         diag.put("of", winner.name() + " (trained on train, measured on train and dev)");
         diag.put("human_accuracy", HUMAN_ACCURACY);
@@ -300,24 +447,44 @@ final class TuneExperiment implements Experiment {
         diag.put("problem", diagnosis.problem().toString());
         diag.put("remedies", diagnosis.remedies());
         extra.put("diagnosis", diag);
+        Map<String, Object> planFields = new LinkedHashMap<>();
+        planFields.put("name", plan.name());
+        planFields.put("reason", planReason);
+        planFields.put("coarse_trials", coarse.size());
+        planFields.put("fine_trials", fine.size());
+        planFields.put("long_trials", longer.size());
+        planFields.put("cuts", cuts);
+        planFields.put("trial_examples", trialSet.size());
+        planFields.put("calibration_ms_per_step", 1e3 * perExample * BATCH);
+        planFields.put("estimated_full_search_seconds", fullEstimate);
+        planFields.put("estimated_search_seconds", planEstimate);
+        planFields.put("search_budget_seconds", budget);
+        extra.put("plan", planFields);
         extra.put("search_seconds", searchSeconds);
         extra.put("parallel_workers", workers);
         String finalName = "final (" + winner.name() + ")";
         variants.add(new VariantResult(finalName, fin.trainAccuracy(), null, testAccuracy[0],
                 fin.finalCost(), fin.costs(), fin.seconds(), extra));
 
-        double total = (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - start) / 1e9;
         List<String> notes = new ArrayList<>();
+        notes.add(String.format(Locale.ROOT, "plan %s (%s); %s; this plan's search estimated at %.0f s%s", plan.name(),
+                planReason, calibration, planEstimate, cuts.isEmpty() ? ""
+                        : "; after the coarse round, cut to " + String.join(", then ", cuts)));
         notes.add(String.format(Locale.ROOT, "search: %d trials (%d coarse of %d epochs, %d fine of %d epochs; random"
-                        + " and Sobol) on %d examples, %s, %.1f s; fine box: %.2f of each range around %s",
-                results.size(), coarse.size(), coarseEpochs, fine.size(), fineEpochs, trainSet.size(),
+                        + " and Sobol%s) on %d examples, %s, %.1f s; fine box: %.2f of each range around %s",
+                results.size(), coarse.size(), coarseEpochs, fine.size(), fineEpochs, longer.isEmpty() ? ""
+                        : String.format(Locale.ROOT, "; the best %d fine again for %d epochs", longer.size(),
+                        longEpochs), trialSet.size(),
                 parallel ? workers + " parallel one-thread CPU backends" : "one after the other", searchSeconds,
                 FINE_WIDTH, bestCoarse.name()));
         notes.add(String.format(Locale.ROOT, "winner %s: %s, %d epochs: train %.4f, dev %.4f; retrained on train + dev"
-                        + " (%d examples) in %.1f s: train %.4f, TEST %.4f (the test set was read and evaluated once,"
-                        + " for this model only)", winner.name(), describe(winner.hyper()), finalEpochs,
-                won.trainAccuracy(), won.devAccuracy(), labelledSet.size(), fin.seconds(), fin.trainAccuracy(),
-                testAccuracy[0]));
+                        + " (%d examples, %d epochs) in %.1f s: train %.4f, TEST %.4f (the test set was read and"
+                        + " evaluated once, for this model only)", winner.name(), describe(winner.hyper()),
+                winner.epochs(), won.trainAccuracy(), won.devAccuracy(), labelledSet.size(), finalEpochs, fin.seconds(),
+                fin.trainAccuracy(), testAccuracy[0]));
+        notes.add(String.format(Locale.ROOT, "training targets label-smoothed by %.2f (costs are cross-entropies"
+                + " against the smoothed targets); dev and test labels one-hot", LABEL_SMOOTHING));
         notes.add(String.format(Locale.ROOT, "bias/variance of %s against human-level accuracy %.3f (error %.3f): avoidable"
                         + " bias %+.4f%s, variance %+.4f: %s", winner.name(), HUMAN_ACCURACY, 1 - HUMAN_ACCURACY,
                 diagnosis.avoidableBias(), diagnosis.avoidableBias() < 0
@@ -328,7 +495,7 @@ final class TuneExperiment implements Experiment {
         }
         notes.add(String.format(Locale.ROOT, "goal >= %.2f test accuracy with an MLP (benchmark-table MLP %.4f): %s;"
                         + " wall time %.1f s", GOAL, BENCHMARK_MLP, testAccuracy[0] >= GOAL ? "reached"
-                        : String.format(Locale.ROOT, "missed by %.4f", GOAL - testAccuracy[0]), total));
+                        : String.format(Locale.ROOT, "missed by %.4f", GOAL - testAccuracy[0]), seconds));
 
         Plots plots = new Plots(ctx.out());
         if (plots.enabled()) {
@@ -345,6 +512,104 @@ final class TuneExperiment implements Experiment {
                     "epoch", shown, false);
         }
         return LabCommand.result(name(), ctx, start, variants, plots, notes);
+    }
+
+    /** Training targets with {@link #LABEL_SMOOTHING}: {@code y (1 − ε) + ε / classes}. */
+    static Dataset smooth(Dataset d) {
+        double[] y = d.labels().clone();
+        int classes = d.labelShape().size();
+        for (int i = 0; i < y.length; i++) {
+            y[i] = y[i] * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / classes;
+        }
+        return new Dataset(d.features(), d.featureShape(), y, d.labelShape());
+    }
+
+    /** Weights and biases of a 784→h1→h2→10 network. */
+    static long parameters(int inputs, int h1, int h2) {
+        return (long) (inputs + 1) * h1 + (long) (h1 + 1) * h2 + (h2 + 1) * 10L;
+    }
+
+    /**
+     * Seconds per training example of the reference network on {@code backend}: epochs of 16 steps, timed
+     * one by one until the JIT and the kernel builds have settled (at least 4, and at least 2 s, at most
+     * 24 epochs); the fastest one counts, which also discounts a moment of a shared machine's contention.
+     */
+    private static double calibrate(Backend backend, LabContext ctx, Dataset train) {
+        Dataset chunk = train.slice(0, Math.min(train.size(), 16 * BATCH));
+        Hyper ref = new Hyper(1e-3, 0.9, REFERENCE_HIDDEN, REFERENCE_HIDDEN, 1e-3, 0.9);
+        try (Sequential model = network(train, ref)) {
+            model.backend(backend).dtype(ctx.dtype()).seed(ctx.seed());
+            model.regularization(new L2Regularization(ref.lambda()));
+            model.compile(new Adam(ref.learningRate(), ref.beta1(), 0.999, 1e-8), Losses.categoricalCrossEntropy(),
+                    Metrics.categoricalAccuracy());
+            FitOptions options = FitOptions.defaults().epochs(1).batchSize(BATCH).progress(false)
+                    .shuffle(Shuffler.seeded(ctx.seed())).checkLossEvery(50).onNonFiniteLoss(FitOptions.NonFinite.WARN);
+            long begin = System.nanoTime();
+            double best = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < 24 && (i < 4 || System.nanoTime() - begin < 2_000_000_000L); i++) {
+                long t0 = System.nanoTime();
+                model.fit(chunk, options);
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9 / chunk.size());
+            }
+            return best;
+        }
+    }
+
+    /**
+     * The expected seconds of a plan's search: every trial's training passes, weighted by its network's size
+     * against the reference network (coarse trials by the sizes of 16 Sobol points spread over the space,
+     * the later rounds at the reference size), plus the dev evaluations (a forward pass, about a third of a
+     * training step per example), shared among the workers.
+     */
+    static double estimate(Plan plan, int trainSize, int devSize, double perExample, int workers, LabContext ctx) {
+        int examples = plan.trialExamples() > 0 ? Math.min(plan.trialExamples(), trainSize) : trainSize;
+        int inputs = 28 * 28;
+        double ref = parameters(inputs, REFERENCE_HIDDEN, REFERENCE_HIDDEN);
+        double coarseSize = 0;
+        List<double[]> spread = sobol(16, new double[SPACE.size()], filled(SPACE.size(), 1));
+        for (double[] u : spread) {
+            Hyper h = Hyper.of(u);
+            coarseSize += parameters(inputs, h.hidden1(), h.hidden2()) / ref;
+        }
+        coarseSize /= spread.size();
+        int coarseEpochs = ctx.scaled(plan.coarseEpochs());
+        int fineEpochs = ctx.scaled(plan.fineEpochs());
+        int longEpochs = ctx.scaled(Math.max(1, plan.longEpochs()));
+        double passes = 2 * plan.coarsePerSampler() * coarseSize * coarseEpochs
+                + 2 * plan.finePerSampler() * fineEpochs + plan.longTrials() * longEpochs;
+        double evaluations = plan.devEveryEpoch()
+                ? 2 * plan.coarsePerSampler() * coarseSize * coarseEpochs + 2 * plan.finePerSampler() * fineEpochs
+                        + plan.longTrials() * longEpochs
+                : 2 * plan.coarsePerSampler() * coarseSize + 2 * plan.finePerSampler() + plan.longTrials();
+        // and each trial measures its training accuracy once
+        evaluations += 2 * plan.coarsePerSampler() * coarseSize + 2 * plan.finePerSampler() + plan.longTrials();
+        return perExample * (passes * examples + evaluations * devSize / 3.0) / workers;
+    }
+
+    /** A network's size against the reference network's. */
+    private static double size(Hyper h) {
+        return parameters(28 * 28, h.hidden1(), h.hidden2())
+                / (double) parameters(28 * 28, REFERENCE_HIDDEN, REFERENCE_HIDDEN);
+    }
+
+    /**
+     * A trial's work in reference-network example passes: its training passes, its dev evaluations and the
+     * training-accuracy evaluation (a forward pass: about a third of a training pass), scaled by its size.
+     */
+    private static double work(Trial t, int examples, int devSize, boolean devEveryEpoch) {
+        return size(t.hyper()) * ((double) examples * t.epochs() + (devEveryEpoch ? t.epochs() : 1) * devSize / 3.0
+                + examples / 3.0);
+    }
+
+    private static double[] filled(int n, double v) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    private static Comparator<Map.Entry<Trial, Outcome>> byDevAccuracy() {
+        return Comparator.comparingDouble((Map.Entry<Trial, Outcome> e) -> -e.getValue().devAccuracy())
+                .thenComparing(e -> e.getKey().name());
     }
 
     private static Dataset concat(Dataset a, Dataset b) {
@@ -385,14 +650,15 @@ final class TuneExperiment implements Experiment {
 
     /** Runs the trials, {@code workers} at a time; results in the trials' order. */
     private static List<Map.Entry<Trial, Outcome>> runAll(LabContext ctx, List<Trial> trials, Dataset train,
-                                                          Dataset dev, int workers, int done, int total) {
+                                                          Dataset dev, int workers, boolean devEveryEpoch, int done,
+                                                          int total) {
         AtomicInteger finished = new AtomicInteger(done);
         Function<Trial, Outcome> one = t -> {
             Backend b = workers > 1 ? new CpuBackend(1) : ctx.backend();
             try {
                 Outcome[] out = new Outcome[1];
-                train(b, ctx, t.hyper(), train, dev, t.epochs(), null, (model, o) -> out[0] = o);
-                ctx.progress().accept(String.format(Locale.ROOT, "  tune: trial %d/%d %-15s %s: dev accuracy %.4f"
+                train(b, ctx, t.hyper(), train, dev, t.epochs(), devEveryEpoch, null, (model, o) -> out[0] = o);
+                ctx.progress().accept(String.format(Locale.ROOT, "  tune: trial %d/%d %-18s %s: dev accuracy %.4f"
                                 + " (%.1f s)", finished.incrementAndGet(), total, t.name(), describe(t.hyper()),
                         out[0].devAccuracy(), out[0].seconds()));
                 return out[0];
@@ -441,13 +707,8 @@ final class TuneExperiment implements Experiment {
         void accept(Sequential model, Outcome outcome);
     }
 
-    /**
-     * Trains one network on {@code backend} with a cosine learning-rate decay over {@code epochs}
-     * and measures it; {@code epochLines} (nullable) gets one progress line per epoch.
-     */
-    private static void train(Backend backend, LabContext ctx, Hyper h, Dataset train, Dataset dev, int epochs,
-                              java.util.function.Consumer<String> epochLines, Finish finish) {
-        long start = System.nanoTime();
+    /** The trial network: 784→h1→h2→10, ReLU, inverted dropout after both hidden layers, softmax. */
+    private static Sequential network(Dataset train, Hyper h) {
         List<Layer> layers = new ArrayList<>();
         layers.add(new Dense(train.featureShape().size(), h.hidden1()));
         layers.add(Activation.relu());
@@ -457,35 +718,50 @@ final class TuneExperiment implements Experiment {
         layers.add(new Dropout(h.keep()));
         layers.add(new Dense(10));
         layers.add(Activation.softmax());
+        return new Sequential(layers);
+    }
+
+    /**
+     * Trains one network on {@code backend} with a cosine learning-rate decay over {@code epochs} and
+     * measures it (on {@code dev} after every epoch, or only after the last unless {@code devEveryEpoch});
+     * {@code epochLines} (nullable) gets one progress line per epoch.
+     */
+    private static void train(Backend backend, LabContext ctx, Hyper h, Dataset train, Dataset dev, int epochs,
+                              boolean devEveryEpoch, java.util.function.Consumer<String> epochLines, Finish finish) {
+        long start = System.nanoTime();
         List<double[]> costs = new ArrayList<>();
         List<Double> devPerEpoch = new ArrayList<>();
-        try (Sequential model = new Sequential(layers)) {
+        try (Sequential model = network(train, h)) {
             DType dtype = ctx.dtype();
             model.backend(backend).dtype(dtype).seed(ctx.seed());
             model.regularization(new L2Regularization(h.lambda()));
             Adam adam = new Adam(h.learningRate(), h.beta1(), 0.999, 1e-8);
             adam.schedule((initial, epoch) -> initial * 0.5 * (1 + Math.cos(Math.PI * epoch / epochs)));
             model.compile(adam, Losses.categoricalCrossEntropy(), Metrics.categoricalAccuracy());
+            boolean validate = dev != null && devEveryEpoch;
             Callback record = new Callback() {
                 @Override
                 public void onEpochEnd(int epoch, Map<String, Double> logs) {
                     double loss = logs.get("loss");
                     double devAcc = logs.getOrDefault("val_accuracy", Double.NaN);
                     costs.add(new double[] {epoch, loss});
-                    if (dev != null) {
+                    if (validate) {
                         devPerEpoch.add(devAcc);
                     }
                     if (epochLines != null) {
                         epochLines.accept(String.format(Locale.ROOT, "epoch %d/%d, cost %.4f, train accuracy %.4f,%s"
                                         + " lr %.3g", epoch + 1, epochs, loss, logs.getOrDefault("accuracy", Double.NaN),
-                                dev == null ? "" : String.format(Locale.ROOT, " dev accuracy %.4f,", devAcc),
+                                validate ? String.format(Locale.ROOT, " dev accuracy %.4f,", devAcc) : "",
                                 logs.get("lr")));
                     }
                 }
             };
             model.fit(train, FitOptions.defaults().epochs(epochs).batchSize(BATCH).progress(false)
-                    .shuffle(Shuffler.seeded(ctx.seed())).validation(dev).checkLossEvery(50)
+                    .shuffle(Shuffler.seeded(ctx.seed())).validation(validate ? dev : null).checkLossEvery(50)
                     .onNonFiniteLoss(FitOptions.NonFinite.WARN).callbacks(record));
+            if (dev != null && !validate) {
+                devPerEpoch.add(accuracy(model, dev));
+            }
             double trainAcc = accuracy(model, train);
             double devAcc = devPerEpoch.isEmpty() ? Double.NaN : devPerEpoch.get(devPerEpoch.size() - 1);
             if (!Double.isFinite(devAcc)) {
@@ -515,7 +791,7 @@ final class TuneExperiment implements Experiment {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%ntune  (backend %s, %s, seed %d%s, %.1f s)%n", r.backend(), r.dtype(),
                 r.seed(), r.scale() == 1 ? "" : String.format(Locale.ROOT, ", scale %.3g", r.scale()), r.seconds()));
-        sb.append(String.format("%4s  %-16s %9s %6s %9s %8s %5s %6s %9s %9s %10s %7s%n", "rank", "trial", "lr",
+        sb.append(String.format("%4s  %-20s %9s %6s %9s %8s %5s %6s %9s %9s %10s %7s%n", "rank", "trial", "lr",
                 "beta1", "hidden", "lambda", "keep", "epochs", "train acc", "dev acc", "final cost", "seconds"));
         VariantResult fin = null;
         for (VariantResult v : r.variants()) {
@@ -523,11 +799,11 @@ final class TuneExperiment implements Experiment {
                 fin = v;
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "%4s  %-16s %s %9.4f %9.4f %10.4f %7.1f%n", v.extra().get("rank"),
+            sb.append(String.format(Locale.ROOT, "%4s  %-20s %s %9.4f %9.4f %10.4f %7.1f%n", v.extra().get("rank"),
                     v.name(), hyperColumns(v), v.trainAccuracy(), v.devAccuracy(), v.finalCost(), v.seconds()));
         }
         if (fin != null) {
-            sb.append(String.format(Locale.ROOT, "%4s  %-16s %s %9.4f %9s %10.4f %7.1f   test acc %.4f%n", "",
+            sb.append(String.format(Locale.ROOT, "%4s  %-20s %s %9.4f %9s %10.4f %7.1f   test acc %.4f%n", "",
                     "final", hyperColumns(fin), fin.trainAccuracy(), "-", fin.finalCost(), fin.seconds(),
                     fin.testAccuracy()));
         }

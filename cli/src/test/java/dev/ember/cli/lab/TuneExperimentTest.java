@@ -58,7 +58,63 @@ class TuneExperimentTest {
     }
 
     @Test
+    void labelSmoothingKeepsTheClassAndSumsToOne() {
+        Dataset d = Dataset.ofClasses(new double[][] {{0.5}, {1.5}}, new int[] {3, 7}, 10);
+        Dataset s = TuneExperiment.smooth(d);
+        double[] y = s.labels();
+        for (int row = 0; row < 2; row++) {
+            double sum = 0;
+            int argmax = 0;
+            for (int c = 0; c < 10; c++) {
+                sum += y[row * 10 + c];
+                if (y[row * 10 + c] > y[row * 10 + argmax]) {
+                    argmax = c;
+                }
+            }
+            assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
+            assertThat(argmax).isEqualTo(row == 0 ? 3 : 7);
+        }
+        assertThat(y[3]).isCloseTo(1 - TuneExperiment.LABEL_SMOOTHING + TuneExperiment.LABEL_SMOOTHING / 10,
+                org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(y[0]).isCloseTo(TuneExperiment.LABEL_SMOOTHING / 10, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(d.labels()[0]).as("the input is not modified").isZero();
+    }
+
+    @Test
+    void theEstimateGrowsWithThePlanAndPicksTheReducedPlanOnASlowDevice() {
+        LabContext ctx = new LabContext(null, DType.F32, 1, false, 1, null, null, line -> { });
+        double cpu = 2e-5;    // seconds per example of the reference network: about one core of this machine
+        double pocl = 1.5e-4; // about the PoCL device (2.6 ms vs 19 ms per step of 128)
+        double full = TuneExperiment.estimate(TuneExperiment.FULL, 50_000, 10_000, cpu, 2, ctx);
+        double reduced = TuneExperiment.estimate(TuneExperiment.REDUCED, 50_000, 10_000, cpu, 2, ctx);
+        assertThat(reduced).isLessThan(full / 4);
+        // linear in the speed, shared among the workers
+        assertThat(TuneExperiment.estimate(TuneExperiment.FULL, 50_000, 10_000, 2 * cpu, 1, ctx))
+                .isCloseTo(4 * full, org.assertj.core.api.Assertions.within(1e-9 * full));
+        assertThat(full).isLessThan(TuneExperiment.SEARCH_BUDGET_SECONDS);
+        assertThat(TuneExperiment.estimate(TuneExperiment.FULL, 50_000, 10_000, pocl, 1, ctx))
+                .isGreaterThan(TuneExperiment.SEARCH_BUDGET_SECONDS);
+        assertThat(TuneExperiment.estimate(TuneExperiment.REDUCED, 50_000, 10_000, pocl, 1, ctx))
+                .isLessThan(TuneExperiment.SEARCH_BUDGET_SECONDS);
+        assertThat(TuneExperiment.FULL.trials()).isEqualTo(34);
+        assertThat(TuneExperiment.parameters(784, 256, 256)).isEqualTo(785 * 256 + 257 * 256 + 257 * 10);
+    }
+
+    @Test
     void aShortSearchRanksByDevAccuracyAndTouchesTheTestSetOnce() throws Exception {
+        JsonNode fin = shortSearch(TuneExperiment.FULL, true);
+        assertThat(fin.get("plan").get("long_trials").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void theReducedPlanSearchesLessAndRetrainsForItsOwnEpochs() throws Exception {
+        JsonNode fin = shortSearch(TuneExperiment.REDUCED, false);
+        assertThat(fin.get("plan").get("long_trials").asInt()).isZero();
+        assertThat(fin.get("epochs").asInt()).isEqualTo(1);   // 10 epochs at scale 0.05
+    }
+
+    /** Runs a shortened search with {@code plan}; checks what every plan promises; returns the final variant. */
+    private JsonNode shortSearch(TuneExperiment.Plan plan, boolean plots) throws Exception {
         assumeTrue(Files.isRegularFile(LabData.FASHION_DEFAULT.resolve("train-images-idx3-ubyte.gz")),
                 "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
         AtomicInteger testReads = new AtomicInteger();
@@ -71,20 +127,24 @@ class TuneExperimentTest {
             }
             Dataset t = LabData.fashion(dataDir, false);
             return t.slice(0, 2000);
-        });
-        LabContext ctx = new LabContext(Backends.byName("cpu"), DType.F32, 1, false, 0.05, dir, null, line -> {
-            synchronized (progress) {
-                progress.add(line);
-            }
-        });
+        }, plan);
+        LabContext ctx = new LabContext(Backends.byName("cpu"), DType.F32, 1, false, 0.05, plots ? dir : null, null,
+                line -> {
+                    synchronized (progress) {
+                        progress.add(line);
+                    }
+                });
         ExperimentResult r = tune.run(ctx);
         assertThat(testReads).hasValue(1);
         JsonNode j = new ObjectMapper().readTree(LabCommand.write(r));
         JsonNode variants = j.get("variants");
-        int trials = 2 * (TuneExperiment.COARSE_PER_SAMPLER + TuneExperiment.FINE_PER_SAMPLER);
+        int trials = plan.trials();
         assertThat(variants).hasSize(trials + 1);
         double previous = Double.POSITIVE_INFINITY;
         int sobol = 0;
+        int coarse = 0;
+        int fine = 0;
+        List<String> longOnes = new ArrayList<>();
         for (int i = 0; i < trials; i++) {
             JsonNode v = variants.get(i);
             double dev = v.get("dev_accuracy").asDouble();
@@ -92,7 +152,13 @@ class TuneExperimentTest {
             previous = dev;
             assertThat(v.get("rank").asInt()).isEqualTo(i + 1);
             assertThat(v.has("test_accuracy")).as("only the winner sees the test set").isFalse();
-            if (v.get("sampler").asText().equals("sobol")) {
+            switch (v.get("round").asText()) {
+                case "coarse" -> coarse++;
+                case "fine" -> fine++;
+                case "long" -> longOnes.add(v.get("name").asText());
+                default -> throw new AssertionError("unknown round " + v.get("round"));
+            }
+            if (!v.get("round").asText().equals("long") && v.get("sampler").asText().equals("sobol")) {
                 sobol++;
             }
             // every trial, Sobol or random, lies in the declared ranges
@@ -103,14 +169,28 @@ class TuneExperimentTest {
             assertThat(v.get("l2_lambda").asDouble()).isBetween(1e-3, 1.0);
             assertThat(v.get("keep_prob").asDouble()).isBetween(0.5, 1.0);
         }
-        assertThat(sobol).isEqualTo(trials / 2);
+        assertThat(coarse).isEqualTo(2 * plan.coarsePerSampler());
+        assertThat(fine).isEqualTo(2 * plan.finePerSampler());
+        assertThat(sobol).isEqualTo(plan.coarsePerSampler() + plan.finePerSampler());
+        assertThat(longOnes).hasSize(plan.longTrials());
+        // the long trials repeat the best fine trials' recipes
+        List<String> bestFine = new ArrayList<>();
+        for (JsonNode v : variants) {
+            if ("fine".equals(v.path("round").asText()) && bestFine.size() < plan.longTrials()) {
+                bestFine.add(v.get("name").asText() + "-long");
+            }
+        }
+        assertThat(longOnes).containsExactlyInAnyOrderElementsOf(bestFine);
         JsonNode fin = variants.get(trials);
         assertThat(fin.get("round").asText()).isEqualTo("final");
         assertThat(fin.get("trial").asText()).isEqualTo(variants.get(0).get("name").asText());
         assertThat(fin.get("test_examples").asInt()).isEqualTo(2000);
+        assertThat(fin.get("plan").get("name").asText()).isEqualTo(plan.name());
         // ten classes: chance is 0.1; a short run on 2 000 examples is far above it
         assertThat(fin.get("test_accuracy").asDouble()).isGreaterThan(0.5);
-        assertThat(fin.get("epochs").asInt()).isEqualTo(variants.get(0).get("epochs").asInt());
+        if (plan.finalEpochs() == 0) {
+            assertThat(fin.get("epochs").asInt()).isEqualTo(variants.get(0).get("epochs").asInt());
+        }
         assertThat(fin.has("dev_accuracy")).as("the final model trains on train + dev").isFalse();
         // the diagnosis is the winning trial's: errors against the human-level error 0.165
         JsonNode won = variants.get(0);
@@ -122,8 +202,11 @@ class TuneExperimentTest {
                 won.get("train_accuracy").asDouble() - won.get("dev_accuracy").asDouble(),
                 org.assertj.core.api.Assertions.within(1e-9));
         String table = tune.table(r);
-        assertThat(table).contains("rank").contains("test acc").contains("avoidable bias");
-        assertThat(r.plots()).containsExactly("tune-dev-accuracy.png", "tune-costs.png");
-        assertThat(Files.readAllBytes(dir.resolve("tune-dev-accuracy.png"))).startsWith(0x89, 'P', 'N', 'G');
+        assertThat(table).contains("rank").contains("test acc").contains("avoidable bias").contains("plan " + plan.name());
+        if (plots) {
+            assertThat(r.plots()).containsExactly("tune-dev-accuracy.png", "tune-costs.png");
+            assertThat(Files.readAllBytes(dir.resolve("tune-dev-accuracy.png"))).startsWith(0x89, 'P', 'N', 'G');
+        }
+        return fin;
     }
 }
