@@ -23,11 +23,35 @@ public final class OptimizerKernels {
         this.parallel = parallel;
     }
 
-    /** Adam's per-call constants: {@code lr / (1 - beta1^t)} and {@code 1 / (1 - beta2^t)}. */
-    private record AdamStep(double lrOverBias1, double invBias2, double decay) {
+    /**
+     * Adam's per-call constants: {@code lr / (1 - beta1^t)} and {@code 1 / (1 - beta2^t)}, with the
+     * inputs they came from. A model's variables all take the same step in turn, so the last one is
+     * kept and reused (two {@code Math.pow} per variable were a visible share of a small network's step).
+     */
+    private record AdamStep(double lr, double beta1, double beta2, int step, double weightDecay,
+                            double lrOverBias1, double invBias2, double decay) {
         static AdamStep of(double lr, double beta1, double beta2, int step, double weightDecay) {
-            return new AdamStep(lr / (1 - Math.pow(beta1, step)), 1 / (1 - Math.pow(beta2, step)), lr * weightDecay);
+            return new AdamStep(lr, beta1, beta2, step, weightDecay, lr / (1 - Math.pow(beta1, step)),
+                    1 / (1 - Math.pow(beta2, step)), lr * weightDecay);
         }
+
+        boolean isFor(double lr, double beta1, double beta2, int step, double weightDecay) {
+            return this.step == step && this.lr == lr && this.beta1 == beta1 && this.beta2 == beta2
+                    && this.weightDecay == weightDecay;
+        }
+    }
+
+    /** The constants of the last Adam call (immutable; racing threads at worst compute their own). */
+    private volatile AdamStep lastAdamStep = AdamStep.of(1, 0.5, 0.5, 1, 0);
+
+    private AdamStep adamStep(double lr, double beta1, double beta2, int step, double weightDecay) {
+        AdamStep last = lastAdamStep;
+        if (last.isFor(lr, beta1, beta2, step, weightDecay)) {
+            return last;
+        }
+        AdamStep c = AdamStep.of(lr, beta1, beta2, step, weightDecay);
+        lastAdamStep = c;
+        return c;
     }
 
     // ================================================================ F32
@@ -91,7 +115,7 @@ public final class OptimizerKernels {
      */
     public void adam(float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, int length,
                      double lr, double beta1, double beta2, double eps, int step, double weightDecay) {
-        AdamStep c = AdamStep.of(lr, beta1, beta2, step, weightDecay);
+        AdamStep c = adamStep(lr, beta1, beta2, step, weightDecay);
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         float keep1 = (float) (1 - beta1);
@@ -178,7 +202,7 @@ public final class OptimizerKernels {
 
     public void adam(double[] p, int pOff, double[] g, int gOff, double[] m, int mOff, double[] v, int vOff,
                      int length, double lr, double beta1, double beta2, double eps, int step, double weightDecay) {
-        AdamStep c = AdamStep.of(lr, beta1, beta2, step, weightDecay);
+        AdamStep c = adamStep(lr, beta1, beta2, step, weightDecay);
         double keep1 = 1 - beta1;
         double keep2 = 1 - beta2;
         double lrOverBias1 = c.lrOverBias1();
