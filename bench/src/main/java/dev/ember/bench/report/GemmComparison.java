@@ -41,6 +41,9 @@ public final class GemmComparison {
     public record Report(List<GemmResult> results, double peakGflops, String baseline) {
     }
 
+    /** Seconds of calls before timing each shape. */
+    private static final double WARM_UP_SECONDS = 1;
+
     private GemmComparison() {
     }
 
@@ -85,8 +88,11 @@ public final class GemmComparison {
         double[] ember = new double[rounds];
         double[] base = new double[rounds];
         try (GemmProblem problem = new GemmProblem(backend, dtype, shape)) {
+            // warm-up by time: a small product's few hundred calls end before C2 has compiled the
+            // helper threads' side of the split
+            Timing.warmUp(problem::run, WARM_UP_SECONDS, reps);
             for (int r = 0; r < rounds; r++) {
-                ember[r] = Timing.medianSeconds(problem::run, r == 0 ? reps : 1, reps);
+                ember[r] = Timing.medianSeconds(problem::run, 1, reps);
                 base[r] = numpy == null ? Double.NaN : numpySeconds(numpy, dtype, shape, reps);
             }
         }
