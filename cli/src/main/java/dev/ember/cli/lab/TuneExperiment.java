@@ -106,7 +106,8 @@ final class TuneExperiment implements Experiment {
      * The search of a slow device (PoCL: its GEMM runs several times slower than one CPU core, and the
      * trials share the device one after the other): half the trials, on a third of the training split,
      * fewer epochs, dev measured at the end of each trial only; the winner gets 10 epochs on train + dev
-     * (fewer, at least 5, when a big winner would not fit what is left of the budget).
+     * (fewer, at least 5, when a big winner would not fit what is left of the budget; up to 20 when a small
+     * one leaves time).
      */
     static final Plan REDUCED = new Plan("reduced", 4, 2, 4, 6, 16_000, 0, 0, 10, false);
 
@@ -243,6 +244,23 @@ final class TuneExperiment implements Experiment {
     @Override
     public ExperimentResult run(LabContext ctx) {
         long start = System.nanoTime();
+        // settings first, so that a bad one fails before any work
+        String planProperty = System.getProperty("ember.lab.tune.plan", "auto").toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "full", "reduced").contains(planProperty)) {
+            throw new IllegalArgumentException("tune: -Dember.lab.tune.plan must be auto, full or reduced, got '"
+                    + planProperty + "'");
+        }
+        String budgetProperty = System.getProperty("ember.lab.tune.budget", Double.toString(SEARCH_BUDGET_SECONDS));
+        double budget;
+        try {
+            budget = Double.parseDouble(budgetProperty);
+        } catch (NumberFormatException e) {
+            budget = Double.NaN;
+        }
+        if (!(budget > 0)) {
+            throw new IllegalArgumentException("tune: -Dember.lab.tune.budget must be a positive number of seconds,"
+                    + " got '" + budgetProperty + "'");
+        }
         Dataset all = LabData.fashion(ctx.dataDir(), true);
         double devFraction = DEV / (double) all.size();
         Split.Parts parts = Split.of(all, 1 - devFraction, devFraction, 0).seed(ctx.seed()).stratified(true).apply();
@@ -266,8 +284,6 @@ final class TuneExperiment implements Experiment {
 
         // how much to search: measure this backend's training speed, estimate the full search and retraining,
         // compare with the budget
-        double budget = Double.parseDouble(System.getProperty("ember.lab.tune.budget",
-                Double.toString(SEARCH_BUDGET_SECONDS)));
         Backend probeBackend = parallel ? new CpuBackend(1) : ctx.backend();
         double perExample;
         try {
@@ -280,7 +296,6 @@ final class TuneExperiment implements Experiment {
         int labelledSize = trainSet.size() + devSet.size();
         double fullEstimate = estimate(FULL, trainSet.size(), devSet.size(), perExample, workers, ctx)
                 + finalEstimate(FULL, labelledSize, perExample, workers, ctx);
-        String planProperty = System.getProperty("ember.lab.tune.plan", "auto").toLowerCase(Locale.ROOT);
         Plan plan;
         String planReason;
         if (forcedPlan != null) {
@@ -289,14 +304,11 @@ final class TuneExperiment implements Experiment {
         } else if (planProperty.equals("full") || planProperty.equals("reduced")) {
             plan = planProperty.equals("full") ? FULL : REDUCED;
             planReason = "-Dember.lab.tune.plan=" + planProperty;
-        } else if (planProperty.equals("auto")) {
+        } else {
             plan = fullEstimate <= budget ? FULL : REDUCED;
             planReason = String.format(Locale.ROOT, "the full search and retraining were estimated at %.0f s, %s the"
                             + " budget of %.0f s",
                     fullEstimate, fullEstimate <= budget ? "within" : "over", budget);
-        } else {
-            throw new IllegalArgumentException("tune: -Dember.lab.tune.plan must be auto, full or reduced, got '"
-                    + planProperty + "'");
         }
         double planEstimate = estimate(plan, trainSet.size(), devSet.size(), perExample, workers, ctx)
                 + finalEstimate(plan, labelledSize, perExample, workers, ctx);
@@ -420,6 +432,17 @@ final class TuneExperiment implements Experiment {
                     left));
             ctx.progress().accept("  tune: " + cuts.get(cuts.size() - 1));
             finalEpochs = cut;
+        } else if (plan.finalEpochs() > 0) {
+            // a plan with a set retraining length (the reduced one, whose trials were too short to choose it)
+            // spends what a small winner leaves of the budget on up to twice the epochs, keeping a fifth in hand;
+            // decided from the clock alone, before the test set is read
+            int grown = Math.min(2 * finalEpochs, (int) Math.floor(0.8 * left / perEpoch - 1 / 3.0));
+            if (grown > finalEpochs) {
+                cuts.add(String.format(Locale.ROOT, "%d epochs instead of %d for the retraining (%.0f s expected,"
+                        + " %.0f s of the budget left)", grown, finalEpochs, perEpoch * (grown + 1 / 3.0), left));
+                ctx.progress().accept("  tune: " + cuts.get(cuts.size() - 1));
+                finalEpochs = grown;
+            }
         }
         Dataset labelled = concat(train, dev);
         Standardizer finalStandardizer = Standardizer.fit(labelled);
@@ -498,7 +521,7 @@ final class TuneExperiment implements Experiment {
         List<String> notes = new ArrayList<>();
         notes.add(String.format(Locale.ROOT, "plan %s (%s); %s; this plan estimated at %.0f s%s", plan.name(),
                 planReason, calibration, planEstimate, cuts.isEmpty() ? ""
-                        : "; cut to the budget: " + String.join(", then ", cuts)));
+                        : "; fitted to the budget: " + String.join(", then ", cuts)));
         notes.add(String.format(Locale.ROOT, "search: %d trials (%d coarse of %d epochs, %d fine of %d epochs; random"
                         + " and Sobol%s) on %d examples, %s, %.1f s; fine box: %.2f of each range around %s",
                 results.size(), coarse.size(), coarseEpochs, fine.size(), fineEpochs, longer.isEmpty() ? ""

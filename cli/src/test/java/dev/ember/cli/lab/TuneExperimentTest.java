@@ -108,6 +108,26 @@ class TuneExperimentTest {
     }
 
     @Test
+    void aBadSettingFailsBeforeAnyWork() {
+        LabContext ctx = new LabContext(Backends.byName("cpu"), DType.F32, 1, false, 0.05, null,
+                Path.of("/nonexistent"), line -> { });
+        TuneExperiment tune = new TuneExperiment(d -> {
+            throw new AssertionError("the test set was read");
+        }, null);
+        for (String[] setting : new String[][] {{"ember.lab.tune.plan", "huge"}, {"ember.lab.tune.budget", "-5"},
+                {"ember.lab.tune.budget", "ten"}}) {
+            System.setProperty(setting[0], setting[1]);
+            try {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> tune.run(ctx))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(setting[0])
+                        .hasMessageContaining(setting[1]);
+            } finally {
+                System.clearProperty(setting[0]);
+            }
+        }
+    }
+
+    @Test
     void aShortSearchRanksByDevAccuracyAndTouchesTheTestSetOnce() throws Exception {
         JsonNode fin = shortSearch(TuneExperiment.FULL, true);
         assertThat(fin.get("plan").get("long_trials").asInt()).isEqualTo(2);
@@ -117,7 +137,8 @@ class TuneExperimentTest {
     void theReducedPlanSearchesLessAndRetrainsForItsOwnEpochs() throws Exception {
         JsonNode fin = shortSearch(TuneExperiment.REDUCED, false);
         assertThat(fin.get("plan").get("long_trials").asInt()).isZero();
-        assertThat(fin.get("epochs").asInt()).isEqualTo(1);   // 10 epochs at scale 0.05
+        // 10 epochs at scale 0.05, up to twice that when the budget leaves time (it does, in a short run)
+        assertThat(fin.get("epochs").asInt()).isBetween(1, 2);
     }
 
     /** Runs a shortened search with {@code plan}; checks what every plan promises; returns the final variant. */
