@@ -4,12 +4,10 @@ import dev.ember.core.Tensor;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Records differentiable operations (those of {@link dev.ember.nn.ops.F}) while it is open, and
@@ -42,7 +40,8 @@ public final class GradientTape implements AutoCloseable {
 
     private final boolean persistent;
     private final Thread thread = Thread.currentThread();
-    private final Set<Tensor> tracked = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Tensors gradients flow to: watched leaves and trainable variables (mapped to null), recorded outputs (to their node). */
+    private final Map<Tensor, Node> tracked = new IdentityHashMap<>();
     private final List<Node> nodes = new ArrayList<>();
     private final List<Tensor> owned = new ArrayList<>();
     private boolean used;
@@ -82,7 +81,7 @@ public final class GradientTape implements AutoCloseable {
         if (tensor == null || tensor.isClosed()) {
             throw new IllegalArgumentException("tape.watch: tensor must be open");
         }
-        tracked.add(tensor);
+        tracked.putIfAbsent(tensor, null);
         return tensor;
     }
 
@@ -94,12 +93,12 @@ public final class GradientTape implements AutoCloseable {
 
     /** Whether gradients would flow to {@code tensor}: watched, a trainable variable, or derived from one. */
     public boolean isTracked(Tensor tensor) {
-        if (tracked.contains(tensor)) {
+        if (tracked.containsKey(tensor)) {
             return true;
         }
         Variable v = Variable.owning(tensor);
         if (v != null && v.trainable()) {
-            tracked.add(tensor);
+            tracked.put(tensor, null);
             return true;
         }
         return false;
@@ -128,9 +127,15 @@ public final class GradientTape implements AutoCloseable {
         owned.add(tensor);
     }
 
-    void add(Node node) {
+    /** Records an operation; its inputs' producers are looked up on this tape as it is recorded. */
+    void add(String name, Tensor output, Tensor[] inputs, Backward backward) {
+        Node[] producers = new Node[inputs.length];
+        for (int k = 0; k < inputs.length; k++) {
+            producers[k] = tracked.get(inputs[k]);
+        }
+        Node node = new Node(name, output, inputs, backward, nodes.size(), producers);
         nodes.add(node);
-        tracked.add(node.output());
+        tracked.put(output, node);
     }
 
     // ---------------------------------------------------------------- gradients
@@ -167,68 +172,75 @@ public final class GradientTape implements AutoCloseable {
         }
         used = true;
         Tensor[] result = new Tensor[sources.length];
-        if (!tracked.contains(target)) {
+        if (!tracked.containsKey(target)) {
             return result;
         }
-        Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Tensor s : sources) {
-            if (s != null && isTracked(s)) {   // constants that were not watched get no gradient
-                wanted.add(s);
+        boolean[] wanted = new boolean[sources.length];
+        for (int i = 0; i < sources.length; i++) {
+            wanted[i] = sources[i] != null && isTracked(sources[i]);   // constants not watched get no gradient
+        }
+        // Forward sweep: which nodes lie on a path from a source (their gradients are needed).
+        int n = nodes.size();
+        boolean[] relevant = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            Node node = nodes.get(i);
+            for (int k = 0; k < node.inputs().length && !relevant[i]; k++) {
+                relevant[i] = needs(node, k, relevant, sources, wanted);
             }
         }
-        // Forward sweep: which tensors lie on a path from a source (their gradients are needed).
-        Set<Tensor> relevant = Collections.newSetFromMap(new IdentityHashMap<>());
-        relevant.addAll(wanted);
-        int last = -1;
-        for (int i = 0; i < nodes.size(); i++) {
-            Node n = nodes.get(i);
-            for (Tensor in : n.inputs()) {
-                if (relevant.contains(in)) {
-                    relevant.add(n.output());
-                    break;
-                }
-            }
-            if (n.output() == target) {
-                last = i;
-            }
-        }
-        if (!relevant.contains(target)) {
+        Node last = tracked.get(target);
+        if (last == null ? indexOf(sources, wanted, target) < 0 : !relevant[last.index()]
+                && indexOf(sources, wanted, target) < 0) {
             return result;
         }
-        GradientMap grads = new GradientMap();
+        // Gradients of node outputs live in their node's slot, those of leaf sources in the source's.
+        Gradients grads = new Gradients(n, sources.length);
         try {
-            grads.accumulate(target, Tensor.full(target.backend(), target.dtype(), 1.0, target.shape().dims()));
-            for (int i = last; i >= 0; i--) {
-                Node n = nodes.get(i);
-                Tensor g = grads.get(n.output());
+            Tensor seed = Tensor.full(target.backend(), target.dtype(), 1.0, target.shape().dims());
+            if (last != null) {
+                grads.accumulate(last.index(), seed);
+            } else {
+                grads.accumulate(n + indexOf(sources, wanted, target), seed);
+            }
+            for (int i = last == null ? -1 : last.index(); i >= 0; i--) {
+                Node node = nodes.get(i);
+                Tensor g = grads.get(i);
                 if (g == null) {
                     continue;
                 }
-                boolean[] needed = new boolean[n.inputs().length];
+                int arity = node.inputs().length;
+                boolean[] needed = new boolean[arity];
                 boolean any = false;
-                for (int k = 0; k < needed.length; k++) {
-                    needed[k] = relevant.contains(n.inputs()[k]);
+                for (int k = 0; k < arity; k++) {
+                    needed[k] = needs(node, k, relevant, sources, wanted);
                     any |= needed[k];
                 }
                 if (!any) {
                     continue;
                 }
-                Tensor[] inGrads = n.backward().apply(g, needed);
-                for (int k = 0; k < needed.length; k++) {
+                Tensor[] inGrads = node.backward().apply(g, needed);
+                for (int k = 0; k < arity; k++) {
                     if (needed[k] && inGrads[k] != null) {
-                        checkShape(n, k, inGrads[k]);
-                        grads.accumulate(n.inputs()[k], inGrads[k]);
+                        checkShape(node, k, inGrads[k]);
+                        Node p = node.producers()[k];
+                        grads.accumulate(p != null ? p.index() : n + indexOf(sources, wanted, node.inputs()[k]),
+                                inGrads[k]);
                     }
                 }
-                if (!wanted.contains(n.output())) {
-                    grads.remove(n.output());
+                if (indexOf(sources, wanted, node.output()) < 0) {
+                    grads.remove(i);   // consumed: free it now rather than at the end
                 }
             }
             for (int i = 0; i < sources.length; i++) {
-                Tensor g = wanted.contains(sources[i]) ? grads.get(sources[i]) : null;
+                if (!wanted[i]) {
+                    continue;
+                }
+                Node p = tracked.get(sources[i]);
+                int slot = p != null ? p.index() : n + indexOf(sources, wanted, sources[i]);
+                Tensor g = grads.get(slot);
                 if (g != null) {
                     // hand the stored tensor itself to the caller (no extra view) unless a source repeats
-                    result[i] = g.isContiguous() && !repeated(sources, i) ? grads.take(sources[i])
+                    result[i] = g.isContiguous() && !repeated(sources, i) ? grads.take(slot)
                             : g.isContiguous() ? g.reshape(g.shape().dims()) : g.copy();
                 }
             }
@@ -243,6 +255,22 @@ public final class GradientTape implements AutoCloseable {
         } finally {
             grads.closeAll();
         }
+    }
+
+    /** Whether gradients must flow into input {@code k} of {@code node}: a wanted source, or the output of a relevant node. */
+    private static boolean needs(Node node, int k, boolean[] relevant, Tensor[] sources, boolean[] wanted) {
+        Node p = node.producers()[k];
+        return (p != null && relevant[p.index()]) || indexOf(sources, wanted, node.inputs()[k]) >= 0;
+    }
+
+    /** The first position of {@code t} among the wanted sources, or -1 (a handful of sources: a scan beats hashing). */
+    private static int indexOf(Tensor[] sources, boolean[] wanted, Tensor t) {
+        for (int i = 0; i < sources.length; i++) {
+            if (wanted[i] && sources[i] == t) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean repeated(Tensor[] sources, int i) {
@@ -261,57 +289,88 @@ public final class GradientTape implements AutoCloseable {
         }
     }
 
-    /** Gradients by tensor; every stored tensor is a distinct Java object so each can be closed on its own. */
-    private static final class GradientMap {
-        private final Map<Tensor, Tensor> map = new IdentityHashMap<>();
-        private final Set<Tensor> stored = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Gradients by slot (a node's output, or a leaf source after the nodes). Every stored tensor is a
+     * distinct Java object, so each can be closed on its own; the stored ones are also listed
+     * densely ({@code live}: the frontier of the backward sweep, a handful) for the identity check.
+     */
+    private static final class Gradients {
+        private final Tensor[] slots;
+        private final Tensor[] live;
+        private int liveCount;
 
-        Tensor get(Tensor key) {
-            return map.get(key);
+        Gradients(int nodes, int sources) {
+            this.slots = new Tensor[nodes + sources];
+            this.live = new Tensor[slots.length];
         }
 
-        void accumulate(Tensor key, Tensor grad) {
+        Tensor get(int slot) {
+            return slots[slot];
+        }
+
+        void accumulate(int slot, Tensor grad) {
             // a backward may hand back its upstream gradient or share one tensor between inputs:
             // store a view then, so closing one entry never frees another
-            Tensor own = stored.contains(grad) ? grad.reshape(grad.shape().dims()) : grad;
-            Tensor old = map.get(key);
+            Tensor own = isStored(grad) ? grad.reshape(grad.shape().dims()) : grad;
+            Tensor old = slots[slot];
             if (old == null) {
-                map.put(key, own);
-                stored.add(own);
+                store(slot, own);
                 return;
             }
-            Tensor sum = old.add(own);
-            close(old);
-            close(own);
-            map.put(key, sum);
-            stored.add(sum);
+            unstore(slot);
+            try (old; own) {
+                store(slot, old.add(own));
+            }
         }
 
-        /** Removes the gradient of {@code key} without closing it: the caller owns it now. */
-        Tensor take(Tensor key) {
-            Tensor g = map.remove(key);
-            stored.remove(g);
+        /** Removes the gradient in {@code slot} without closing it: the caller owns it now. */
+        Tensor take(int slot) {
+            Tensor g = slots[slot];
+            unstore(slot);
             return g;
         }
 
-        void remove(Tensor key) {
-            Tensor g = map.remove(key);
+        void remove(int slot) {
+            Tensor g = slots[slot];
             if (g != null) {
-                close(g);   // views a backward returned keep the storage alive
+                unstore(slot);
+                g.close();   // views a backward returned keep the storage alive
             }
-        }
-
-        private void close(Tensor t) {
-            stored.remove(t);
-            t.close();
         }
 
         void closeAll() {
-            for (Tensor t : stored) {
-                t.close();
+            for (int i = 0; i < liveCount; i++) {
+                live[i].close();
+                live[i] = null;
             }
-            stored.clear();
-            map.clear();
+            liveCount = 0;
+            java.util.Arrays.fill(slots, null);
+        }
+
+        private void store(int slot, Tensor t) {
+            slots[slot] = t;
+            live[liveCount++] = t;
+        }
+
+        private void unstore(int slot) {
+            Tensor t = slots[slot];
+            slots[slot] = null;
+            for (int i = 0; i < liveCount; i++) {
+                if (live[i] == t) {
+                    live[i] = live[--liveCount];
+                    live[liveCount] = null;
+                    return;
+                }
+            }
+        }
+
+        private boolean isStored(Tensor t) {
+            for (int i = 0; i < liveCount; i++) {
+                if (live[i] == t) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -43,7 +43,7 @@ public final class Recorder {
         boolean recorded = false;
         for (GradientTape tape : tapes) {
             if (tracksAny(tape, inputs)) {
-                tape.add(new Node(name, output, inputs, backward));
+                tape.add(name, output, inputs, backward);
                 recorded = true;
             }
         }
