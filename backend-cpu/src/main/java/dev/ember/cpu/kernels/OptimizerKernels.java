@@ -41,12 +41,12 @@ public final class OptimizerKernels {
         }
     }
 
-    /** The constants of the last Adam call (immutable; racing threads at worst compute their own). */
-    private volatile AdamStep lastAdamStep = AdamStep.of(1, 0.5, 0.5, 1, 0);
+    /** The constants of the last Adam call, or null (immutable; racing threads at worst compute their own). */
+    private volatile AdamStep lastAdamStep;
 
     private AdamStep adamStep(double lr, double beta1, double beta2, int step, double weightDecay) {
         AdamStep last = lastAdamStep;
-        if (last.isFor(lr, beta1, beta2, step, weightDecay)) {
+        if (last != null && last.isFor(lr, beta1, beta2, step, weightDecay)) {
             return last;
         }
         AdamStep c = AdamStep.of(lr, beta1, beta2, step, weightDecay);

@@ -189,19 +189,15 @@ public final class GradientTape implements AutoCloseable {
             }
         }
         Node last = tracked.get(target);
-        if (last == null ? indexOf(sources, wanted, target) < 0 : !relevant[last.index()]
-                && indexOf(sources, wanted, target) < 0) {
+        boolean targetRelevant = (last != null && relevant[last.index()]) || indexOf(sources, wanted, target) >= 0;
+        if (!targetRelevant) {
             return result;
         }
         // Gradients of node outputs live in their node's slot, those of leaf sources in the source's.
         Gradients grads = new Gradients(n, sources.length);
         try {
-            Tensor seed = Tensor.full(target.backend(), target.dtype(), 1.0, target.shape().dims());
-            if (last != null) {
-                grads.accumulate(last.index(), seed);
-            } else {
-                grads.accumulate(n + indexOf(sources, wanted, target), seed);
-            }
+            grads.accumulate(slot(last, target, n, sources, wanted),
+                    Tensor.full(target.backend(), target.dtype(), 1.0, target.shape().dims()));
             for (int i = last == null ? -1 : last.index(); i >= 0; i--) {
                 Node node = nodes.get(i);
                 Tensor g = grads.get(i);
@@ -222,9 +218,7 @@ public final class GradientTape implements AutoCloseable {
                 for (int k = 0; k < arity; k++) {
                     if (needed[k] && inGrads[k] != null) {
                         checkShape(node, k, inGrads[k]);
-                        Node p = node.producers()[k];
-                        grads.accumulate(p != null ? p.index() : n + indexOf(sources, wanted, node.inputs()[k]),
-                                inGrads[k]);
+                        grads.accumulate(slot(node.producers()[k], node.inputs()[k], n, sources, wanted), inGrads[k]);
                     }
                 }
                 if (indexOf(sources, wanted, node.output()) < 0) {
@@ -235,8 +229,7 @@ public final class GradientTape implements AutoCloseable {
                 if (!wanted[i]) {
                     continue;
                 }
-                Node p = tracked.get(sources[i]);
-                int slot = p != null ? p.index() : n + indexOf(sources, wanted, sources[i]);
+                int slot = slot(tracked.get(sources[i]), sources[i], n, sources, wanted);
                 Tensor g = grads.get(slot);
                 if (g != null) {
                     // hand the stored tensor itself to the caller (no extra view) unless a source repeats
@@ -261,6 +254,11 @@ public final class GradientTape implements AutoCloseable {
     private static boolean needs(Node node, int k, boolean[] relevant, Tensor[] sources, boolean[] wanted) {
         Node p = node.producers()[k];
         return (p != null && relevant[p.index()]) || indexOf(sources, wanted, node.inputs()[k]) >= 0;
+    }
+
+    /** Where the gradient of {@code t} lives: its producer's slot, or after the {@code n} node slots for a leaf source. */
+    private static int slot(Node producer, Tensor t, int n, Tensor[] sources, boolean[] wanted) {
+        return producer != null ? producer.index() : n + indexOf(sources, wanted, t);
     }
 
     /** The first position of {@code t} among the wanted sources, or -1 (a handful of sources: a scan beats hashing). */

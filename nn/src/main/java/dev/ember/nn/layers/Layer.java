@@ -18,8 +18,6 @@ public abstract class Layer implements AutoCloseable {
     private Shape inputShape;
     private Shape outputShape;
     private final List<Variable> variables = new ArrayList<>();
-    /** The trainable subset, kept up to date by {@link #addVariable}: a training step asks for it every time. */
-    private final List<Variable> trainable = new ArrayList<>();
 
     /** The kind used for default names ({@code dense}, {@code dropout}, ...). */
     protected abstract String kind();
@@ -75,9 +73,6 @@ public abstract class Layer implements AutoCloseable {
     protected Variable addVariable(String suffix, Tensor initial, boolean trainable) {
         Variable v = new Variable(name() + "/" + suffix, initial, trainable);
         variables.add(v);
-        if (trainable) {
-            this.trainable.add(v);
-        }
         return v;
     }
 
@@ -87,6 +82,12 @@ public abstract class Layer implements AutoCloseable {
     }
 
     public List<Variable> trainableVariables() {
+        List<Variable> trainable = new ArrayList<>(variables.size());
+        for (Variable v : variables) {   // a loop, not a stream: a training step asks every time
+            if (v.trainable()) {
+                trainable.add(v);
+            }
+        }
         return Collections.unmodifiableList(trainable);
     }
 
@@ -113,7 +114,6 @@ public abstract class Layer implements AutoCloseable {
             v.close();
         }
         variables.clear();
-        trainable.clear();
     }
 
     @Override
