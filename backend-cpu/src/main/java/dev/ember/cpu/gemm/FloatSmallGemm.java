@@ -7,15 +7,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * F32 GEMM for products too small to repay packing (see {@link GemmDriver#SMALL_WORK}, {@link
- * GemmDriver#SMALL_ROWS_WORK}): loops straight over the caller's arrays on the calling thread, ordered for
- * contiguous access. With a transposed B and a plain A at least one vector deep, each element is a vector dot
- * product of two contiguous rows. Otherwise, when {@link #rowsPay}, rows of C are built from rows of
- * op(B) (four rows of C share each B load; a row narrower than a vector is one masked vector), a transposed B
- * first copied into a row-major scratch (it holds at most {@value #SCRATCH} elements here).
- * Anything else runs scalar, as one dot product per element when {@code k} is
- * short and as rank-1 updates of C when it is long (independent accumulations rather than one long dependency
- * chain). {@code beta == 0} never reads C. Measured on the products of a 2-5-2-1 network at batch 64: 64x5x2 NN
- * 267 -> 146 ns, 5x2x64 TN 558 -> 195 ns, against the scalar loops.
+ * GemmDriver#SMALL_ROWS_WORK}): loops straight over the caller's arrays on the calling thread,
+ * ordered for contiguous access. With a transposed B and a plain A at least one vector deep, each
+ * element is a vector dot product of two contiguous rows. Otherwise, when {@link #rowsPay}, rows of
+ * C are built from rows of op(B) (four rows of C share each B load; a row narrower than a vector is
+ * one masked vector), a transposed B first copied into a row-major scratch (it holds at most
+ * {@value #SCRATCH} elements here). Anything else runs scalar, as one dot product per element when
+ * {@code k} is short and as rank-1 updates of C when it is long (independent accumulations rather
+ * than one long dependency chain). {@code beta == 0} never reads C. Measured on the products of a
+ * 2-5-2-1 network at batch 64: 64x5x2 NN 267 -> 146 ns, 5x2x64 TN 558 -> 195 ns, against the scalar
+ * loops.
  */
 final class FloatSmallGemm {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
