@@ -20,6 +20,8 @@ public final class Parallel implements AutoCloseable {
     private final Helpers helpers;
     /** An idle {@link Fork} for {@link #forEachPart}; concurrent callers make their own. */
     private final AtomicReference<Fork> spareFork = new AtomicReference<>();
+    /** An idle argument block for {@link #launch}; concurrent callers make their own. */
+    private final AtomicReference<Args> spareArgs = new AtomicReference<>();
 
     /** {@code threads} threads in all (the caller and {@code threads - 1} helpers), spinning as configured. */
     public Parallel(int threads) {
@@ -39,10 +41,7 @@ public final class Parallel implements AutoCloseable {
         return threads;
     }
 
-    /**
-     * Runs {@code body} over {@code [0, n)} in at most {@link #threads()} chunks of at least
-     * {@code grain} indices each.
-     */
+    /** TRANSITIONAL: removed once every kernel launches. */
     public void forRange(int n, int grain, Range body) {
         int chunks = (int) Math.min(threads, Math.max(1, (long) n / Math.max(1, grain)));
         if (chunks <= 1) {
@@ -50,6 +49,32 @@ public final class Parallel implements AutoCloseable {
             return;
         }
         forEachPart(chunks, chunk -> body.run((int) ((long) n * chunk / chunks), (int) ((long) n * (chunk + 1) / chunks)));
+    }
+
+    /** An empty argument block for the next {@link #launch}, which hands it back. */
+    public Args args() {
+        Args args = spareArgs.getAndSet(null);
+        return args != null ? args : new Args();
+    }
+
+    /**
+     * Runs {@code kernel} over {@code [0, n)} in at most {@link #threads()} chunks of at least
+     * {@code grain} indices each, then clears {@code args} (from {@link #args()}) and keeps it for
+     * the next launch. Allocates nothing in steady state.
+     */
+    public void launch(int n, int grain, Kernel kernel, Args args) {
+        try {
+            int chunks = (int) Math.min(threads, Math.max(1, (long) n / Math.max(1, grain)));
+            if (chunks <= 1) {
+                kernel.run(args, 0, n);
+            } else {
+                args.split(kernel, n, chunks);
+                forEachPart(chunks, args);
+            }
+        } finally {
+            args.clear();
+            spareArgs.set(args);
+        }
     }
 
     /**

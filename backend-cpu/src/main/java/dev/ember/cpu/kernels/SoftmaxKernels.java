@@ -28,61 +28,85 @@ public final class SoftmaxKernels {
     }
 
     public void forward(boolean log, float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        parallel.forRange(rows, Simd.grain(GRAIN_HEAVY, cols), (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int xi = xOff + r * cols;
-                int yi = yOff + r * cols;
-                if (log) {
-                    logSoftmaxRow(x, xi, y, yi, cols);
-                } else {
-                    softmaxRow(x, xi, y, yi, cols);
-                }
-            }
-        });
+        parallel.launch(rows, Simd.grain(GRAIN_HEAVY, cols), FORWARD_F32,
+                parallel.args().put(log).put(x).put(xOff).put(y).put(yOff).put(cols));
     }
 
     public void forward(boolean log, double[] x, int xOff, double[] y, int yOff, int rows, int cols) {
-        parallel.forRange(rows, Simd.grain(GRAIN_HEAVY, cols), (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int xi = xOff + r * cols;
-                int yi = yOff + r * cols;
-                if (log) {
-                    logSoftmaxRow(x, xi, y, yi, cols);
-                } else {
-                    softmaxRow(x, xi, y, yi, cols);
-                }
-            }
-        });
+        parallel.launch(rows, Simd.grain(GRAIN_HEAVY, cols), FORWARD_F64,
+                parallel.args().put(log).put(x).put(xOff).put(y).put(yOff).put(cols));
     }
 
     /** softmax: {@code dx = y * (dy - sum(dy * y))}; log-softmax: {@code dx = dy - exp(y) * sum(dy)}. */
     public void backward(boolean log, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff,
                          int rows, int cols) {
-        parallel.forRange(rows, Simd.grain(GRAIN_HEAVY, cols), (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int o = r * cols;
-                if (log) {
-                    logSoftmaxBackwardRow(y, yOff + o, dy, dyOff + o, dx, dxOff + o, cols);
-                } else {
-                    softmaxBackwardRow(y, yOff + o, dy, dyOff + o, dx, dxOff + o, cols);
-                }
-            }
-        });
+        parallel.launch(rows, Simd.grain(GRAIN_HEAVY, cols), BACKWARD_F32,
+                parallel.args().put(log).put(y).put(yOff).put(dy).put(dyOff).put(dx).put(dxOff).put(cols));
     }
 
     public void backward(boolean log, double[] y, int yOff, double[] dy, int dyOff, double[] dx, int dxOff,
                          int rows, int cols) {
-        parallel.forRange(rows, Simd.grain(GRAIN_HEAVY, cols), (from, to) -> {
-            for (int r = from; r < to; r++) {
-                int o = r * cols;
-                if (log) {
-                    logSoftmaxBackwardRow(y, yOff + o, dy, dyOff + o, dx, dxOff + o, cols);
-                } else {
-                    softmaxBackwardRow(y, yOff + o, dy, dyOff + o, dx, dxOff + o, cols);
-                }
-            }
-        });
+        parallel.launch(rows, Simd.grain(GRAIN_HEAVY, cols), BACKWARD_F64,
+                parallel.args().put(log).put(y).put(yOff).put(dy).put(dyOff).put(dx).put(dxOff).put(cols));
     }
+
+    /** Rows {@code [from, to)}: (log, x, xOff, y, yOff, cols). */
+    private static final Kernel FORWARD_F32 = (a, from, to) -> {
+        boolean log = a.flag(0);
+        float[] x = a.ref(1);
+        float[] y = a.ref(3);
+        int xOff = a.i(2), yOff = a.i(4), cols = a.i(5);
+        for (int r = from; r < to; r++) {
+            if (log) {
+                logSoftmaxRow(x, xOff + r * cols, y, yOff + r * cols, cols);
+            } else {
+                softmaxRow(x, xOff + r * cols, y, yOff + r * cols, cols);
+            }
+        }
+    };
+
+    private static final Kernel FORWARD_F64 = (a, from, to) -> {
+        boolean log = a.flag(0);
+        double[] x = a.ref(1);
+        double[] y = a.ref(3);
+        int xOff = a.i(2), yOff = a.i(4), cols = a.i(5);
+        for (int r = from; r < to; r++) {
+            if (log) {
+                logSoftmaxRow(x, xOff + r * cols, y, yOff + r * cols, cols);
+            } else {
+                softmaxRow(x, xOff + r * cols, y, yOff + r * cols, cols);
+            }
+        }
+    };
+
+    /** Rows {@code [from, to)}: (log, y, yOff, dy, dyOff, dx, dxOff, cols). */
+    private static final Kernel BACKWARD_F32 = (a, from, to) -> {
+        boolean log = a.flag(0);
+        float[] y = a.ref(1), dy = a.ref(3), dx = a.ref(5);
+        int yOff = a.i(2), dyOff = a.i(4), dxOff = a.i(6), cols = a.i(7);
+        for (int r = from; r < to; r++) {
+            int o = r * cols;
+            if (log) {
+                logSoftmaxBackwardRow(y, yOff + o, dy, dyOff + o, dx, dxOff + o, cols);
+            } else {
+                softmaxBackwardRow(y, yOff + o, dy, dyOff + o, dx, dxOff + o, cols);
+            }
+        }
+    };
+
+    private static final Kernel BACKWARD_F64 = (a, from, to) -> {
+        boolean log = a.flag(0);
+        double[] y = a.ref(1), dy = a.ref(3), dx = a.ref(5);
+        int yOff = a.i(2), dyOff = a.i(4), dxOff = a.i(6), cols = a.i(7);
+        for (int r = from; r < to; r++) {
+            int o = r * cols;
+            if (log) {
+                logSoftmaxBackwardRow(y, yOff + o, dy, dyOff + o, dx, dxOff + o, cols);
+            } else {
+                softmaxBackwardRow(y, yOff + o, dy, dyOff + o, dx, dxOff + o, cols);
+            }
+        }
+    };
 
     // ---------------------------------------------------------------- F32
 
