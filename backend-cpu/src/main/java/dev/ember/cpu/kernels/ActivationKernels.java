@@ -31,26 +31,42 @@ public final class ActivationKernels {
     }
 
     public void forward(Activation act, float alpha, float[] x, int xOff, float[] y, int yOff, int length) {
-        parallel.forRange(length, grain(act),
-                (from, to) -> forwardRange(act, alpha, x, xOff + from, y, yOff + from, to - from));
+        parallel.launch(length, grain(act), FORWARD_F32,
+                parallel.args().put(act).put(alpha).put(x).put(xOff).put(y).put(yOff));
     }
 
     public void forward(Activation act, double alpha, double[] x, int xOff, double[] y, int yOff, int length) {
-        parallel.forRange(length, grain(act),
-                (from, to) -> forwardRange(act, alpha, x, xOff + from, y, yOff + from, to - from));
+        parallel.launch(length, grain(act), FORWARD_F64,
+                parallel.args().put(act).put(alpha).put(x).put(xOff).put(y).put(yOff));
     }
 
     public void backward(Activation act, float alpha, float[] x, int xOff, float[] y, int yOff,
                          float[] dy, int dyOff, float[] dx, int dxOff, int length) {
-        parallel.forRange(length, GRAIN, (from, to) -> backwardRange(act, alpha, x, xOff + from, y, yOff + from,
-                dy, dyOff + from, dx, dxOff + from, to - from));
+        parallel.launch(length, GRAIN, BACKWARD_F32, parallel.args().put(act).put(alpha)
+                .put(x).put(xOff).put(y).put(yOff).put(dy).put(dyOff).put(dx).put(dxOff));
     }
 
     public void backward(Activation act, double alpha, double[] x, int xOff, double[] y, int yOff,
                          double[] dy, int dyOff, double[] dx, int dxOff, int length) {
-        parallel.forRange(length, GRAIN, (from, to) -> backwardRange(act, alpha, x, xOff + from, y, yOff + from,
-                dy, dyOff + from, dx, dxOff + from, to - from));
+        parallel.launch(length, GRAIN, BACKWARD_F64, parallel.args().put(act).put(alpha)
+                .put(x).put(xOff).put(y).put(yOff).put(dy).put(dyOff).put(dx).put(dxOff));
     }
+
+    /** Elements {@code [from, to)}: (act, alpha, x, xOff, y, yOff). */
+    private static final Kernel FORWARD_F32 = (a, from, to) -> forwardRange(a.<Activation>ref(0), a.f(1),
+            a.<float[]>ref(2), a.i(3) + from, a.<float[]>ref(4), a.i(5) + from, to - from);
+
+    private static final Kernel FORWARD_F64 = (a, from, to) -> forwardRange(a.<Activation>ref(0), a.d(1),
+            a.<double[]>ref(2), a.i(3) + from, a.<double[]>ref(4), a.i(5) + from, to - from);
+
+    /** Elements {@code [from, to)}: (act, alpha, x, xOff, y, yOff, dy, dyOff, dx, dxOff). */
+    private static final Kernel BACKWARD_F32 = (a, from, to) -> backwardRange(a.<Activation>ref(0), a.f(1),
+            a.<float[]>ref(2), a.i(3) + from, a.<float[]>ref(4), a.i(5) + from,
+            a.<float[]>ref(6), a.i(7) + from, a.<float[]>ref(8), a.i(9) + from, to - from);
+
+    private static final Kernel BACKWARD_F64 = (a, from, to) -> backwardRange(a.<Activation>ref(0), a.d(1),
+            a.<double[]>ref(2), a.i(3) + from, a.<double[]>ref(4), a.i(5) + from,
+            a.<double[]>ref(6), a.i(7) + from, a.<double[]>ref(8), a.i(9) + from, to - from);
 
     private static int grain(Activation act) {
         return act == Activation.SIGMOID || act == Activation.TANH ? GRAIN_HEAVY : GRAIN;

@@ -42,15 +42,9 @@ public final class BinaryKernels {
             narrow(op, rows, cols, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, out, outOff);
             return;
         }
-        int width = cols;
-        parallel.forRange(rows * cols, GRAIN, (from, to) -> {
-            for (int k = from, i = from / width, j = from % width; k < to; i++, j = 0) {
-                int n = Math.min(width - j, to - k);
-                segment(op, a, aOff + i * aRowStride + j * aColStride, aColStride,
-                        b, bOff + i * bRowStride + j * bColStride, bColStride, out, outOff + k, n);
-                k += n;
-            }
-        });
+        parallel.launch(rows * cols, GRAIN, F32, parallel.args().put(op).put(cols)
+                .put(a).put(aOff).put(aRowStride).put(aColStride)
+                .put(b).put(bOff).put(bRowStride).put(bColStride).put(out).put(outOff));
     }
 
     public void f64(BinaryOp op, int rows, int cols, double[] a, int aOff, int aRowStride, int aColStride,
@@ -59,16 +53,40 @@ public final class BinaryKernels {
             cols *= rows;
             rows = 1;
         }
-        int width = cols;
-        parallel.forRange(rows * cols, GRAIN, (from, to) -> {
-            for (int k = from, i = from / width, j = from % width; k < to; i++, j = 0) {
-                int n = Math.min(width - j, to - k);
-                segment(op, a, aOff + i * aRowStride + j * aColStride, aColStride,
-                        b, bOff + i * bRowStride + j * bColStride, bColStride, out, outOff + k, n);
-                k += n;
-            }
-        });
+        parallel.launch(rows * cols, GRAIN, F64, parallel.args().put(op).put(cols)
+                .put(a).put(aOff).put(aRowStride).put(aColStride)
+                .put(b).put(bOff).put(bRowStride).put(bColStride).put(out).put(outOff));
     }
+
+    /**
+     * Dense output elements {@code [from, to)} of the grid, row segment by row segment:
+     * (op, cols, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, out, outOff).
+     */
+    private static final Kernel F32 = (args, from, to) -> {
+        BinaryOp op = args.ref(0);
+        int width = args.i(1);
+        float[] a = args.ref(2), b = args.ref(6), out = args.ref(10);
+        int aOff = args.i(3), ars = args.i(4), acs = args.i(5);
+        int bOff = args.i(7), brs = args.i(8), bcs = args.i(9), outOff = args.i(11);
+        for (int k = from, i = from / width, j = from % width; k < to; i++, j = 0) {
+            int n = Math.min(width - j, to - k);
+            segment(op, a, aOff + i * ars + j * acs, acs, b, bOff + i * brs + j * bcs, bcs, out, outOff + k, n);
+            k += n;
+        }
+    };
+
+    private static final Kernel F64 = (args, from, to) -> {
+        BinaryOp op = args.ref(0);
+        int width = args.i(1);
+        double[] a = args.ref(2), b = args.ref(6), out = args.ref(10);
+        int aOff = args.i(3), ars = args.i(4), acs = args.i(5);
+        int bOff = args.i(7), brs = args.i(8), bcs = args.i(9), outOff = args.i(11);
+        for (int k = from, i = from / width, j = from % width; k < to; i++, j = 0) {
+            int n = Math.min(width - j, to - k);
+            segment(op, a, aOff + i * ars + j * acs, acs, b, bOff + i * brs + j * bcs, bcs, out, outOff + k, n);
+            k += n;
+        }
+    };
 
     /** Whether an operand's next row starts right after its current one (dense, or a scalar). */
     private static boolean flattens(int cols, int rowStride, int colStride) {
@@ -123,10 +141,13 @@ public final class BinaryKernels {
         }
     }
 
-    /** {@code row} repeated to {@code cols + FL} elements: any FL-wide window starting below cols is in it. */
+    /**
+     * {@code row} repeated to {@code cols + FL} elements, in scratch: any FL-wide window starting
+     * below cols is in it.
+     */
     private static float[] tiledRow(float[] row, int off, int cols) {
-        float[] t = new float[cols + FL];
-        for (int i = 0; i < t.length; i++) {
+        float[] t = Scratch.local().floats(Scratch.CALL, cols + FL, false);
+        for (int i = 0; i < cols + FL; i++) {
             t[i] = row[off + i % cols];
         }
         return t;

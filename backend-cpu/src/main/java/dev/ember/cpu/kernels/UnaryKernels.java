@@ -32,12 +32,19 @@ public final class UnaryKernels {
     }
 
     public void f32(UnaryOp op, float p, float[] x, int xOff, float[] out, int outOff, int length) {
-        parallel.forRange(length, grain(op), (from, to) -> run(op, p, x, xOff + from, out, outOff + from, to - from));
+        parallel.launch(length, grain(op), F32, parallel.args().put(op).put(p).put(x).put(xOff).put(out).put(outOff));
     }
 
     public void f64(UnaryOp op, double p, double[] x, int xOff, double[] out, int outOff, int length) {
-        parallel.forRange(length, grain(op), (from, to) -> run(op, p, x, xOff + from, out, outOff + from, to - from));
+        parallel.launch(length, grain(op), F64, parallel.args().put(op).put(p).put(x).put(xOff).put(out).put(outOff));
     }
+
+    /** Elements {@code [from, to)}: (op, p, x, xOff, out, outOff). */
+    private static final Kernel F32 = (a, from, to) ->
+            run(a.<UnaryOp>ref(0), a.f(1), a.<float[]>ref(2), a.i(3) + from, a.<float[]>ref(4), a.i(5) + from, to - from);
+
+    private static final Kernel F64 = (a, from, to) ->
+            run(a.<UnaryOp>ref(0), a.d(1), a.<double[]>ref(2), a.i(3) + from, a.<double[]>ref(4), a.i(5) + from, to - from);
 
     private static int grain(UnaryOp op) {
         return switch (op) {
