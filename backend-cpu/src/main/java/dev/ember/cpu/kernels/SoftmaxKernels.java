@@ -56,6 +56,10 @@ public final class SoftmaxKernels {
         float[] x = a.ref(1);
         float[] y = a.ref(3);
         int xOff = a.i(2), yOff = a.i(4), cols = a.i(5);
+        if (cols < FL) {
+            narrowRows(log, x, xOff, y, yOff, cols, from, to);
+            return;
+        }
         for (int r = from; r < to; r++) {
             if (log) {
                 logSoftmaxRow(x, xOff + r * cols, y, yOff + r * cols, cols);
@@ -70,6 +74,10 @@ public final class SoftmaxKernels {
         double[] x = a.ref(1);
         double[] y = a.ref(3);
         int xOff = a.i(2), yOff = a.i(4), cols = a.i(5);
+        if (cols < DL) {
+            narrowRows(log, x, xOff, y, yOff, cols, from, to);
+            return;
+        }
         for (int r = from; r < to; r++) {
             if (log) {
                 logSoftmaxRow(x, xOff + r * cols, y, yOff + r * cols, cols);
@@ -108,7 +116,57 @@ public final class SoftmaxKernels {
         }
     };
 
+    /**
+     * Rows narrower than a vector (10 classes in F32) would leave every exponential to scalar
+     * code: a block of rows instead has {@code x - max(row)} gathered into scratch and
+     * exponentiated in one vector loop, then normalised row by row.
+     */
+    private static final int NARROW_BLOCK = 1024;
+
     // ---------------------------------------------------------------- F32
+
+    private static void narrowRows(boolean log, float[] x, int xOff, float[] y, int yOff, int cols, int from, int to) {
+        int blockRows = Math.max(1, NARROW_BLOCK / cols);
+        float[] e = Scratch.local().floats(Scratch.PART, blockRows * cols, false);
+        float[] max = Scratch.local().floats(Scratch.PART + 1, blockRows, false);
+        for (int r0 = from; r0 < to; r0 += blockRows) {
+            int rows = Math.min(blockRows, to - r0);
+            int xi = xOff + r0 * cols;
+            int yi = yOff + r0 * cols;
+            for (int r = 0, o = 0; r < rows; r++) {
+                float m = ReduceKernels.max(x, xi + r * cols, cols);
+                max[r] = m;
+                for (int c = 0; c < cols; c++, o++) {
+                    e[o] = x[xi + o] - m;
+                }
+            }
+            int n = rows * cols;
+            int i = 0;
+            for (int bound = F.loopBound(n); i < bound; i += FL) {
+                load(e, i).lanewise(EXP).intoArray(e, i);
+            }
+            for (; i < n; i++) {
+                e[i] = (float) Math.exp(e[i]);
+            }
+            for (int r = 0, o = 0; r < rows; r++, o += cols) {
+                double sum = 0;
+                for (int c = 0; c < cols; c++) {
+                    sum += e[o + c];
+                }
+                if (log) {
+                    float logSum = (float) Math.log(sum);
+                    for (int c = 0; c < cols; c++) {
+                        y[yi + o + c] = (x[xi + o + c] - max[r]) - logSum;
+                    }
+                } else {
+                    float scale = (float) (1.0 / sum);
+                    for (int c = 0; c < cols; c++) {
+                        y[yi + o + c] = e[o + c] * scale;
+                    }
+                }
+            }
+        }
+    }
 
     private static void softmaxRow(float[] x, int xi, float[] y, int yi, int n) {
         float max = ReduceKernels.max(x, xi, n);
@@ -208,6 +266,50 @@ public final class SoftmaxKernels {
     }
 
     // ---------------------------------------------------------------- F64
+
+    private static void narrowRows(boolean log, double[] x, int xOff, double[] y, int yOff, int cols, int from,
+                                   int to) {
+        int blockRows = Math.max(1, NARROW_BLOCK / cols);
+        double[] e = Scratch.local().doubles(Scratch.PART, blockRows * cols, false);
+        double[] max = Scratch.local().doubles(Scratch.PART + 1, blockRows, false);
+        for (int r0 = from; r0 < to; r0 += blockRows) {
+            int rows = Math.min(blockRows, to - r0);
+            int xi = xOff + r0 * cols;
+            int yi = yOff + r0 * cols;
+            for (int r = 0, o = 0; r < rows; r++) {
+                double m = ReduceKernels.max(x, xi + r * cols, cols);
+                max[r] = m;
+                for (int c = 0; c < cols; c++, o++) {
+                    e[o] = x[xi + o] - m;
+                }
+            }
+            int n = rows * cols;
+            int i = 0;
+            for (int bound = D.loopBound(n); i < bound; i += DL) {
+                load(e, i).lanewise(EXP).intoArray(e, i);
+            }
+            for (; i < n; i++) {
+                e[i] = Math.exp(e[i]);
+            }
+            for (int r = 0, o = 0; r < rows; r++, o += cols) {
+                double sum = 0;
+                for (int c = 0; c < cols; c++) {
+                    sum += e[o + c];
+                }
+                if (log) {
+                    double logSum = Math.log(sum);
+                    for (int c = 0; c < cols; c++) {
+                        y[yi + o + c] = (x[xi + o + c] - max[r]) - logSum;
+                    }
+                } else {
+                    double scale = 1.0 / sum;
+                    for (int c = 0; c < cols; c++) {
+                        y[yi + o + c] = e[o + c] * scale;
+                    }
+                }
+            }
+        }
+    }
 
     private static void softmaxRow(double[] x, int xi, double[] y, int yi, int n) {
         double max = ReduceKernels.max(x, xi, n);
