@@ -25,37 +25,65 @@ public final class RandomKernels {
     }
 
     public void fill(Distribution dist, double a, double b, long seed, long stream, float[] out, int off, int length) {
-        parallel.forRange(blocks(length), BLOCK_GRAIN, (from, to) -> {
-            double[] v = new double[4];
-            for (int q = from; q < to; q++) {
-                block(dist, a, b, seed, stream, q, v);
-                int base = q << 2;
-                for (int k = 0, n = Math.min(4, length - base); k < n; k++) {
-                    out[off + base + k] = (float) v[k];
-                }
-            }
-        });
+        parallel.launch(blocks(length), BLOCK_GRAIN, FILL_F32, parallel.args().put(dist).put(a).put(b)
+                .put((int) seed).put((int) (seed >>> 32)).put((int) stream).put((int) (stream >>> 32))
+                .put(out).put(off).put(length));
     }
 
     public void fill(Distribution dist, double a, double b, long seed, long stream, double[] out, int off,
                      int length) {
-        parallel.forRange(blocks(length), BLOCK_GRAIN, (from, to) -> {
-            double[] v = new double[4];
-            for (int q = from; q < to; q++) {
-                block(dist, a, b, seed, stream, q, v);
-                int base = q << 2;
-                for (int k = 0, n = Math.min(4, length - base); k < n; k++) {
-                    out[off + base + k] = v[k];
-                }
+        parallel.launch(blocks(length), BLOCK_GRAIN, FILL_F64, parallel.args().put(dist).put(a).put(b)
+                .put((int) seed).put((int) (seed >>> 32)).put((int) stream).put((int) (stream >>> 32))
+                .put(out).put(off).put(length));
+    }
+
+    /**
+     * Blocks {@code [from, to)}: (dist, a, b, seed low, seed high, stream low, stream high, out, off, length).
+     * The 64-bit seed and stream travel as 32-bit halves: {@link Args} takes no long, and a long given
+     * to it would widen to {@code put(double)} and lose its low bits.
+     */
+    private static final Kernel FILL_F32 = (args, from, to) -> {
+        Distribution dist = args.ref(0);
+        double a = args.d(1), b = args.d(2);
+        long seed = join(args.i(3), args.i(4)), stream = join(args.i(5), args.i(6));
+        float[] out = args.ref(7);
+        int off = args.i(8), length = args.i(9);
+        double[] v = Scratch.local().doubles(Scratch.PART, 4, false);
+        for (int q = from; q < to; q++) {
+            block(dist, a, b, seed, stream, q, v);
+            int base = q << 2;
+            for (int k = 0, n = Math.min(4, length - base); k < n; k++) {
+                out[off + base + k] = (float) v[k];
             }
-        });
+        }
+    };
+
+    private static final Kernel FILL_F64 = (args, from, to) -> {
+        Distribution dist = args.ref(0);
+        double a = args.d(1), b = args.d(2);
+        long seed = join(args.i(3), args.i(4)), stream = join(args.i(5), args.i(6));
+        double[] out = args.ref(7);
+        int off = args.i(8), length = args.i(9);
+        double[] v = Scratch.local().doubles(Scratch.PART, 4, false);
+        for (int q = from; q < to; q++) {
+            block(dist, a, b, seed, stream, q, v);
+            int base = q << 2;
+            for (int k = 0, n = Math.min(4, length - base); k < n; k++) {
+                out[off + base + k] = v[k];
+            }
+        }
+    };
+
+    /** The 64-bit value whose low and high 32 bits are {@code low} and {@code high}. */
+    private static long join(int low, int high) {
+        return ((long) high << 32) | (low & 0xFFFFFFFFL);
     }
 
     private static int blocks(int length) {
         return (int) (((long) length + 3) >>> 2);
     }
 
-    /** The four values of block {@code q}: elements {@code 4q .. 4q + 3}. */
+    /** The four values of block {@code q}: elements {@code 4q .. 4q + 3}, in {@code v[0 .. 3]}. */
     private static void block(Distribution dist, double a, double b, long seed, long stream, long q, double[] v) {
         int c0 = (int) q;
         int c1 = (int) (q >>> 32);
