@@ -39,6 +39,12 @@ public final class Args implements IntConsumer {
         return this;
     }
 
+    /** Appends a long argument (without this overload a long would widen to {@link #put(double)}). */
+    public Args put(long value) {
+        integers[next()] = value;
+        return this;
+    }
+
     /** Appends a flag. */
     public Args put(boolean value) {
         integers[next()] = value ? 1 : 0;
@@ -59,6 +65,10 @@ public final class Args implements IntConsumer {
 
     public int i(int i) {
         return (int) integers[i];
+    }
+
+    public long l(int i) {
+        return integers[i];
     }
 
     public boolean flag(int i) {

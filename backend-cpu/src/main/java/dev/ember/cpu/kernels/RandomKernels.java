@@ -26,28 +26,26 @@ public final class RandomKernels {
 
     public void fill(Distribution dist, double a, double b, long seed, long stream, float[] out, int off, int length) {
         parallel.launch(blocks(length), BLOCK_GRAIN, FILL_F32, parallel.args().put(dist).put(a).put(b)
-                .put((int) seed).put((int) (seed >>> 32)).put((int) stream).put((int) (stream >>> 32))
+                .put(seed).put(stream)
                 .put(out).put(off).put(length));
     }
 
     public void fill(Distribution dist, double a, double b, long seed, long stream, double[] out, int off,
                      int length) {
         parallel.launch(blocks(length), BLOCK_GRAIN, FILL_F64, parallel.args().put(dist).put(a).put(b)
-                .put((int) seed).put((int) (seed >>> 32)).put((int) stream).put((int) (stream >>> 32))
+                .put(seed).put(stream)
                 .put(out).put(off).put(length));
     }
 
     /**
-     * Blocks {@code [from, to)}: (dist, a, b, seed low, seed high, stream low, stream high, out, off, length).
-     * The 64-bit seed and stream travel as 32-bit halves: {@link Args} takes no long, and a long given
-     * to it would widen to {@code put(double)} and lose its low bits.
+     * Blocks {@code [from, to)}: (dist, a, b, seed, stream, out, off, length).
      */
     private static final Kernel FILL_F32 = (args, from, to) -> {
         Distribution dist = args.ref(0);
         double a = args.d(1), b = args.d(2);
-        long seed = join(args.i(3), args.i(4)), stream = join(args.i(5), args.i(6));
-        float[] out = args.ref(7);
-        int off = args.i(8), length = args.i(9);
+        long seed = args.l(3), stream = args.l(4);
+        float[] out = args.ref(5);
+        int off = args.i(6), length = args.i(7);
         double[] v = Scratch.local().doubles(Scratch.PART, 4, false);
         for (int q = from; q < to; q++) {
             block(dist, a, b, seed, stream, q, v);
@@ -61,9 +59,9 @@ public final class RandomKernels {
     private static final Kernel FILL_F64 = (args, from, to) -> {
         Distribution dist = args.ref(0);
         double a = args.d(1), b = args.d(2);
-        long seed = join(args.i(3), args.i(4)), stream = join(args.i(5), args.i(6));
-        double[] out = args.ref(7);
-        int off = args.i(8), length = args.i(9);
+        long seed = args.l(3), stream = args.l(4);
+        double[] out = args.ref(5);
+        int off = args.i(6), length = args.i(7);
         double[] v = Scratch.local().doubles(Scratch.PART, 4, false);
         for (int q = from; q < to; q++) {
             block(dist, a, b, seed, stream, q, v);
@@ -73,11 +71,6 @@ public final class RandomKernels {
             }
         }
     };
-
-    /** The 64-bit value whose low and high 32 bits are {@code low} and {@code high}. */
-    private static long join(int low, int high) {
-        return ((long) high << 32) | (low & 0xFFFFFFFFL);
-    }
 
     private static int blocks(int length) {
         return (int) (((long) length + 3) >>> 2);

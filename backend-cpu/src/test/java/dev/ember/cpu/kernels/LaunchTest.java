@@ -57,13 +57,14 @@ class LaunchTest {
     @Test
     void readsEveryKindOfArgumentBackAsPut() {
         float[] array = new float[1];
-        Args args = new Args().put(array).put(-7).put(true).put(0.1f).put(Math.PI).put(false);
+        Args args = new Args().put(array).put(-7).put(true).put(0.1f).put(Math.PI).put(false).put(Long.MIN_VALUE + 1);
         assertThat(args.<float[]>ref(0)).isSameAs(array);
         assertThat(args.i(1)).isEqualTo(-7);
         assertThat(args.flag(2)).isTrue();
         assertThat(args.f(3)).isEqualTo(0.1f);
         assertThat(args.d(4)).isEqualTo(Math.PI);
         assertThat(args.flag(5)).isFalse();
+        assertThat(args.l(6)).as("a long keeps every bit").isEqualTo(Long.MIN_VALUE + 1);
     }
 
     @Test
