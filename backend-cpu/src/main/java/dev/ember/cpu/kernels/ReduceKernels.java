@@ -48,24 +48,14 @@ public final class ReduceKernels {
     public void f32(ReduceOp op, float[] x, int xOff, int outer, int length, int inner, float[] out, int outOff) {
         if (inner == 1 && outer < parallel.threads() && length >= 2 * GRAIN) {
             for (int o = 0; o < outer; o++) {
-                int base = xOff + o * length;
-                double[] partial = pieces(length, (from, n) -> row(partOp(op), x, base + from, n));
-                out[outOff + o] = (float) finish(op, partial, length, target -> firstIndexOf(x, base, length, target));
+                out[outOff + o] = (float) longRun(op, x, xOff + o * length, length);
             }
         } else if (inner == 1) {
-            parallel.forRange(outer, Simd.grain(GRAIN, length), (from, to) -> {
-                for (int o = from; o < to; o++) {
-                    out[outOff + o] = (float) row(op, x, xOff + o * length, length);
-                }
-            });
+            parallel.launch(outer, Simd.grain(GRAIN, length), RUNS_F32,
+                    parallel.args().put(op).put(x).put(xOff).put(length).put(out).put(outOff));
         } else if (outer >= parallel.threads() || Simd.rowChunks(parallel, length, inner) == 1) {
-            parallel.forRange(outer, Simd.grain(GRAIN, (long) length * inner), (from, to) -> {
-                float[] scratch = new float[Math.min(inner, COLUMN_TILE)];
-                double[] total = new double[scratch.length];
-                for (int o = from; o < to; o++) {
-                    slab(op, x, xOff + o * length * inner, inner, length, out, outOff + o * inner, scratch, total);
-                }
-            });
+            parallel.launch(outer, Simd.grain(GRAIN, (long) length * inner), SLABS_F32,
+                    parallel.args().put(op).put(x).put(xOff).put(length).put(inner).put(out).put(outOff));
         } else {
             for (int o = 0; o < outer; o++) {
                 splitSlab(op, x, xOff + o * length * inner, inner, length, out, outOff + o * inner);
@@ -76,23 +66,14 @@ public final class ReduceKernels {
     public void f64(ReduceOp op, double[] x, int xOff, int outer, int length, int inner, double[] out, int outOff) {
         if (inner == 1 && outer < parallel.threads() && length >= 2 * GRAIN) {
             for (int o = 0; o < outer; o++) {
-                int base = xOff + o * length;
-                double[] partial = pieces(length, (from, n) -> row(partOp(op), x, base + from, n));
-                out[outOff + o] = finish(op, partial, length, target -> firstIndexOf(x, base, length, target));
+                out[outOff + o] = longRun(op, x, xOff + o * length, length);
             }
         } else if (inner == 1) {
-            parallel.forRange(outer, Simd.grain(GRAIN, length), (from, to) -> {
-                for (int o = from; o < to; o++) {
-                    out[outOff + o] = row(op, x, xOff + o * length, length);
-                }
-            });
+            parallel.launch(outer, Simd.grain(GRAIN, length), RUNS_F64,
+                    parallel.args().put(op).put(x).put(xOff).put(length).put(out).put(outOff));
         } else if (outer >= parallel.threads() || Simd.rowChunks(parallel, length, inner) == 1) {
-            parallel.forRange(outer, Simd.grain(GRAIN, (long) length * inner), (from, to) -> {
-                double[] scratch = new double[Math.min(inner, COLUMN_TILE)];
-                for (int o = from; o < to; o++) {
-                    slab(op, x, xOff + o * length * inner, inner, length, out, outOff + o * inner, scratch);
-                }
-            });
+            parallel.launch(outer, Simd.grain(GRAIN, (long) length * inner), SLABS_F64,
+                    parallel.args().put(op).put(x).put(xOff).put(length).put(inner).put(out).put(outOff));
         } else {
             for (int o = 0; o < outer; o++) {
                 splitSlab(op, x, xOff + o * length * inner, inner, length, out, outOff + o * inner);
@@ -100,15 +81,54 @@ public final class ReduceKernels {
         }
     }
 
+    /** Outputs {@code [from, to)}, each one contiguous run: (op, x, xOff, length, out, outOff). */
+    private static final Kernel RUNS_F32 = (a, from, to) -> {
+        ReduceOp op = a.ref(0);
+        float[] x = a.ref(1);
+        float[] out = a.ref(4);
+        int xOff = a.i(2), length = a.i(3), outOff = a.i(5);
+        for (int o = from; o < to; o++) {
+            out[outOff + o] = (float) row(op, x, xOff + o * length, length);
+        }
+    };
+
+    private static final Kernel RUNS_F64 = (a, from, to) -> {
+        ReduceOp op = a.ref(0);
+        double[] x = a.ref(1);
+        double[] out = a.ref(4);
+        int xOff = a.i(2), length = a.i(3), outOff = a.i(5);
+        for (int o = from; o < to; o++) {
+            out[outOff + o] = row(op, x, xOff + o * length, length);
+        }
+    };
+
+    /** Slabs {@code [from, to)} of {@code [length, inner]} each: (op, x, xOff, length, inner, out, outOff). */
+    private static final Kernel SLABS_F32 = (a, from, to) -> {
+        ReduceOp op = a.ref(0);
+        float[] x = a.ref(1);
+        float[] out = a.ref(5);
+        int xOff = a.i(2), length = a.i(3), inner = a.i(4), outOff = a.i(6);
+        int tile = Math.min(inner, COLUMN_TILE);
+        float[] scratch = Scratch.local().floats(Scratch.PART, tile, false);
+        double[] total = Scratch.local().doubles(Scratch.PART, tile, false);
+        for (int o = from; o < to; o++) {
+            slab(op, x, xOff + o * length * inner, inner, length, out, outOff + o * inner, tile, scratch, total);
+        }
+    };
+
+    private static final Kernel SLABS_F64 = (a, from, to) -> {
+        ReduceOp op = a.ref(0);
+        double[] x = a.ref(1);
+        double[] out = a.ref(5);
+        int xOff = a.i(2), length = a.i(3), inner = a.i(4), outOff = a.i(6);
+        int tile = Math.min(inner, COLUMN_TILE);
+        double[] scratch = Scratch.local().doubles(Scratch.PART, tile, false);
+        for (int o = from; o < to; o++) {
+            slab(op, x, xOff + o * length * inner, inner, length, out, outOff + o * inner, tile, scratch);
+        }
+    };
+
     // ---------------------------------------------------------------- one long run, in parallel pieces
-
-    private interface Piece {
-        double reduce(int from, int length);
-    }
-
-    private interface IndexSearch {
-        int firstIndexOf(double target);
-    }
 
     /** What each piece of a split run computes: MEAN sums, ARGMAX finds the maximum first. */
     private static ReduceOp partOp(ReduceOp op) {
@@ -119,35 +139,67 @@ public final class ReduceKernels {
         };
     }
 
-    /** Reduces pieces of {@link Simd#GRAIN} elements in parallel; their results, in order. */
-    private double[] pieces(int length, Piece piece) {
-        int count = (length + GRAIN - 1) / GRAIN;
-        double[] partial = new double[count];
-        parallel.forRange(count, 1, (from, to) -> {
-            for (int p = from; p < to; p++) {
-                int start = p * GRAIN;
-                partial[p] = piece.reduce(start, Math.min(GRAIN, length - start));
-            }
-        });
-        return partial;
+    /** Reduces the run of {@code length} elements at {@code base} in parallel pieces. */
+    private double longRun(ReduceOp op, float[] x, int base, int length) {
+        double r = pieces(PIECES_F32, op, x, base, length);
+        return switch (op) {
+            case MEAN -> r / length;
+            case ARGMAX -> firstIndexOf(x, base, length, r);
+            default -> r;
+        };
     }
 
-    /** Combines the pieces' results in order (so the result does not depend on the thread count). */
-    private static double finish(ReduceOp op, double[] partial, int length, IndexSearch search) {
+    private double longRun(ReduceOp op, double[] x, int base, int length) {
+        double r = pieces(PIECES_F64, op, x, base, length);
+        return switch (op) {
+            case MEAN -> r / length;
+            case ARGMAX -> firstIndexOf(x, base, length, r);
+            default -> r;
+        };
+    }
+
+    /**
+     * Reduces pieces of {@link Simd#GRAIN} elements of the run in parallel with {@code piece} (the
+     * kernel for {@code x}'s type), then combines their results in order (so the result does not
+     * depend on the thread count).
+     */
+    private double pieces(Kernel piece, ReduceOp op, Object x, int base, int length) {
+        int count = (length + GRAIN - 1) / GRAIN;
+        double[] partial = Scratch.local().doubles(Scratch.CALL, count, false);
+        parallel.launch(count, 1, piece, parallel.args().put(partOp(op)).put(x).put(base).put(length).put(partial));
         double r = partial[0];
-        for (int p = 1; p < partial.length; p++) {
+        for (int p = 1; p < count; p++) {
             r = switch (partOp(op)) {
                 case MAX -> Math.max(r, partial[p]);
                 case MIN -> Math.min(r, partial[p]);
                 default -> r + partial[p];
             };
         }
-        return switch (op) {
-            case MEAN -> r / length;
-            case ARGMAX -> search.firstIndexOf(r);
-            default -> r;
-        };
+        return r;
     }
+
+    /** Pieces {@code [from, to)} of a run, into {@code partial[p]}: (op, x, base, length, partial). */
+    private static final Kernel PIECES_F32 = (a, from, to) -> {
+        ReduceOp op = a.ref(0);
+        float[] x = a.ref(1);
+        double[] partial = a.ref(4);
+        int base = a.i(2), length = a.i(3);
+        for (int p = from; p < to; p++) {
+            int start = p * GRAIN;
+            partial[p] = row(op, x, base + start, Math.min(GRAIN, length - start));
+        }
+    };
+
+    private static final Kernel PIECES_F64 = (a, from, to) -> {
+        ReduceOp op = a.ref(0);
+        double[] x = a.ref(1);
+        double[] partial = a.ref(4);
+        int base = a.i(2), length = a.i(3);
+        for (int p = from; p < to; p++) {
+            int start = p * GRAIN;
+            partial[p] = row(op, x, base + start, Math.min(GRAIN, length - start));
+        }
+    };
 
     // ---------------------------------------------------------------- F32 contiguous runs
 
@@ -248,12 +300,14 @@ public final class ReduceKernels {
 
     // ---------------------------------------------------------------- F32 strided axis (inner > 1)
 
-    /** Reduces one {@code [length, inner]} slab into {@code out[0, inner)}, in cache-sized column tiles. */
+    /**
+     * Reduces one {@code [length, inner]} slab into {@code out[0, inner)}, in cache-sized column tiles
+     * of {@code tile} columns; {@code scratch} and {@code total} hold at least {@code tile} elements.
+     */
     private static void slab(ReduceOp op, float[] x, int base, int inner, int length, float[] out, int outOff,
-                             float[] scratch, double[] total) {
-        for (int c = 0; c < inner; c += scratch.length) {
-            columns(op, x, base + c, inner, length, Math.min(scratch.length, inner - c), out, outOff + c, scratch,
-                    total);
+                             int tile, float[] scratch, double[] total) {
+        for (int c = 0; c < inner; c += tile) {
+            columns(op, x, base + c, inner, length, Math.min(tile, inner - c), out, outOff + c, scratch, total);
         }
     }
 
@@ -264,21 +318,14 @@ public final class ReduceKernels {
      */
     private void splitSlab(ReduceOp op, float[] x, int base, int inner, int length, float[] out, int outOff) {
         int chunks = Simd.rowChunks(parallel, length, inner);
-        float[][] partial = new float[chunks][inner];
+        float[] partial = Scratch.local().floats(Scratch.CALL, chunks * inner, false); // chunk k's row at k * inner
         ReduceOp chunkOp = op == ReduceOp.MEAN ? ReduceOp.SUM : op; // divide once, at the end
-        parallel.forRange(chunks, 1, (from, to) -> {
-            float[] scratch = new float[Math.min(inner, COLUMN_TILE)];
-            double[] total = new double[scratch.length];
-            for (int k = from; k < to; k++) {
-                int r0 = Simd.chunkStart(length, k, chunks);
-                int r1 = Simd.chunkStart(length, k + 1, chunks);
-                slab(chunkOp, x, base + r0 * inner, inner, r1 - r0, partial[k], 0, scratch, total);
-            }
-        });
+        parallel.launch(chunks, 1, SLAB_CHUNKS_F32,
+                parallel.args().put(chunkOp).put(x).put(base).put(inner).put(length).put(chunks).put(partial));
         for (int c = 0; c < inner; c++) {
-            double r = partial[0][c];
+            double r = partial[c];
             for (int k = 1; k < chunks; k++) {
-                float p = partial[k][c];
+                float p = partial[k * inner + c];
                 switch (op) {
                     case MAX -> r = Math.max(r, p);
                     case MIN -> r = Math.min(r, p);
@@ -296,6 +343,25 @@ public final class ReduceKernels {
             out[outOff + c] = (float) (op == ReduceOp.MEAN ? r / length : r);
         }
     }
+
+    /**
+     * Row chunks {@code [from, to)} of one slab, chunk {@code k} into {@code partial[k * inner, (k + 1) * inner)}:
+     * (op, x, base, inner, length, chunks, partial).
+     */
+    private static final Kernel SLAB_CHUNKS_F32 = (a, from, to) -> {
+        ReduceOp op = a.ref(0);
+        float[] x = a.ref(1);
+        float[] partial = a.ref(6);
+        int base = a.i(2), inner = a.i(3), length = a.i(4), chunks = a.i(5);
+        int tile = Math.min(inner, COLUMN_TILE);
+        float[] scratch = Scratch.local().floats(Scratch.PART, tile, false);
+        double[] total = Scratch.local().doubles(Scratch.PART, tile, false);
+        for (int k = from; k < to; k++) {
+            int r0 = Simd.chunkStart(length, k, chunks);
+            int r1 = Simd.chunkStart(length, k + 1, chunks);
+            slab(op, x, base + r0 * inner, inner, r1 - r0, partial, k * inner, tile, scratch, total);
+        }
+    };
 
     /**
      * Reduces {@code length} rows of {@code width} contiguous elements, {@code stride} apart, into
@@ -498,28 +564,22 @@ public final class ReduceKernels {
     // ---------------------------------------------------------------- F64 strided axis (inner > 1)
 
     private static void slab(ReduceOp op, double[] x, int base, int inner, int length, double[] out, int outOff,
-                             double[] scratch) {
-        for (int c = 0; c < inner; c += scratch.length) {
-            columns(op, x, base + c, inner, length, Math.min(scratch.length, inner - c), out, outOff + c, scratch);
+                             int tile, double[] scratch) {
+        for (int c = 0; c < inner; c += tile) {
+            columns(op, x, base + c, inner, length, Math.min(tile, inner - c), out, outOff + c, scratch);
         }
     }
 
     private void splitSlab(ReduceOp op, double[] x, int base, int inner, int length, double[] out, int outOff) {
         int chunks = Simd.rowChunks(parallel, length, inner);
-        double[][] partial = new double[chunks][inner];
+        double[] partial = Scratch.local().doubles(Scratch.CALL, chunks * inner, false);
         ReduceOp chunkOp = op == ReduceOp.MEAN ? ReduceOp.SUM : op;
-        parallel.forRange(chunks, 1, (from, to) -> {
-            double[] scratch = new double[Math.min(inner, COLUMN_TILE)];
-            for (int k = from; k < to; k++) {
-                int r0 = Simd.chunkStart(length, k, chunks);
-                int r1 = Simd.chunkStart(length, k + 1, chunks);
-                slab(chunkOp, x, base + r0 * inner, inner, r1 - r0, partial[k], 0, scratch);
-            }
-        });
+        parallel.launch(chunks, 1, SLAB_CHUNKS_F64,
+                parallel.args().put(chunkOp).put(x).put(base).put(inner).put(length).put(chunks).put(partial));
         for (int c = 0; c < inner; c++) {
-            double r = partial[0][c];
+            double r = partial[c];
             for (int k = 1; k < chunks; k++) {
-                double p = partial[k][c];
+                double p = partial[k * inner + c];
                 switch (op) {
                     case MAX -> r = Math.max(r, p);
                     case MIN -> r = Math.min(r, p);
@@ -537,6 +597,20 @@ public final class ReduceKernels {
             out[outOff + c] = op == ReduceOp.MEAN ? r / length : r;
         }
     }
+
+    private static final Kernel SLAB_CHUNKS_F64 = (a, from, to) -> {
+        ReduceOp op = a.ref(0);
+        double[] x = a.ref(1);
+        double[] partial = a.ref(6);
+        int base = a.i(2), inner = a.i(3), length = a.i(4), chunks = a.i(5);
+        int tile = Math.min(inner, COLUMN_TILE);
+        double[] scratch = Scratch.local().doubles(Scratch.PART, tile, false);
+        for (int k = from; k < to; k++) {
+            int r0 = Simd.chunkStart(length, k, chunks);
+            int r1 = Simd.chunkStart(length, k + 1, chunks);
+            slab(op, x, base + r0 * inner, inner, r1 - r0, partial, k * inner, tile, scratch);
+        }
+    };
 
     private static void columns(ReduceOp op, double[] x, int base, int stride, int length, int width,
                                 double[] out, int outOff, double[] scratch) {
