@@ -26,7 +26,7 @@ final class DoublePrecision extends GemmPrecision {
     @Override
     void packA(boolean transA, double alpha, Object a, int aOff, int lda, int i0, int mc, int p0, int kc,
                Object dst, int[] index) {
-        DoublePacking.packA(transA, (double) alpha, (double[]) a, aOff, lda, i0, mc, p0, kc, (double[]) dst, index);
+        DoublePacking.packA(transA, alpha, (double[]) a, aOff, lda, i0, mc, p0, kc, (double[]) dst, index);
     }
 
     @Override
@@ -39,7 +39,7 @@ final class DoublePrecision extends GemmPrecision {
     void macroKernel(int mc, int nc, int kc, Object packedA, int ao, Object packedB, Object c, int co, int ldc,
                      boolean overwrite, double beta, Object edge) {
         double[] pa = (double[]) packedA, pb = (double[]) packedB, cc = (double[]) c, scratch = (double[]) edge;
-        double s = (double) beta;
+        double s = beta;
         for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
@@ -52,14 +52,14 @@ final class DoublePrecision extends GemmPrecision {
     @Override
     void small(boolean transA, boolean transB, int m, int n, int k, double alpha, Object a, int aOff, int lda,
                Object b, int bOff, int ldb, double beta, Object c, int cOff, int ldc) {
-        DoubleSmallGemm.gemm(transA, transB, m, n, k, (double) alpha, (double[]) a, aOff, lda, (double[]) b, bOff, ldb,
-                (double) beta, (double[]) c, cOff, ldc);
+        DoubleSmallGemm.gemm(transA, transB, m, n, k, alpha, (double[]) a, aOff, lda, (double[]) b, bOff, ldb,
+                beta, (double[]) c, cOff, ldc);
     }
 
     @Override
     void scale(int m, int n, double beta, Object c, int cOff, int ldc) {
         double[] cc = (double[]) c;
-        double s = (double) beta;
+        double s = beta;
         for (int i = 0, row = cOff; i < m; i++, row += ldc) {
             if (s == 0) {
                 Arrays.fill(cc, row, row + n, 0.0);

@@ -10,12 +10,6 @@ import java.util.function.IntConsumer;
  * helper exists.
  */
 public final class Parallel implements AutoCloseable {
-    /** A body that processes indices {@code [from, to)}. */
-    @FunctionalInterface
-    public interface Range {
-        void run(int from, int to);
-    }
-
     private final int threads;
     private final Helpers helpers;
     /** An idle {@link Fork} for {@link #forEachPart}; concurrent callers make their own. */
@@ -39,16 +33,6 @@ public final class Parallel implements AutoCloseable {
 
     public int threads() {
         return threads;
-    }
-
-    /** TRANSITIONAL: removed once every kernel launches. */
-    public void forRange(int n, int grain, Range body) {
-        int chunks = (int) Math.min(threads, Math.max(1, (long) n / Math.max(1, grain)));
-        if (chunks <= 1) {
-            body.run(0, n);
-            return;
-        }
-        forEachPart(chunks, chunk -> body.run((int) ((long) n * chunk / chunks), (int) ((long) n * (chunk + 1) / chunks)));
     }
 
     /** An empty argument block for the next {@link #launch}, which hands it back. */

@@ -207,24 +207,6 @@ class ParallelTest {
     }
 
     @Test
-    void forRangeCoversTheRangeOnceInChunksOfAtLeastTheGrain() {
-        for (int n : new int[] {0, 1, 7, 100, 1001}) {
-            AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(1, n));
-            List<int[]> chunks = java.util.Collections.synchronizedList(new ArrayList<>());
-            PARALLEL.forRange(n, 10, (from, to) -> {
-                chunks.add(new int[] {from, to});
-                for (int i = from; i < to; i++) {
-                    hits.incrementAndGet(i);
-                }
-            });
-            for (int i = 0; i < n; i++) {
-                assertThat(hits.get(i)).as("n %d index %d", n, i).isEqualTo(1);
-            }
-            assertThat(chunks.size()).isLessThanOrEqualTo(Math.max(1, Math.min(4, n / 10)));
-        }
-    }
-
-    @Test
     void concurrentCallersWithSleepingPartsEachRunTheirOwnPartsOnce() throws Exception {
         Thread[] callers = new Thread[3];
         AtomicReference<Throwable> failure = new AtomicReference<>();
