@@ -236,6 +236,17 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void biasActivation(Activation act, double alpha, Span x, Span bias, Span y, int rows, int cols) {
+        if (isF32(y)) {
+            activation.biasForward(act, (float) alpha, f(x), x.offset(), f(bias), bias.offset(), f(y), y.offset(),
+                    rows, cols);
+        } else {
+            activation.biasForward(act, alpha, d(x), x.offset(), d(bias), bias.offset(), d(y), y.offset(), rows,
+                    cols);
+        }
+    }
+
+    @Override
     public void softmax(boolean log, Span x, Span y, int rows, int cols) {
         if (isF32(y)) {
             softmax.forward(log, f(x), x.offset(), f(y), y.offset(), rows, cols);

@@ -292,6 +292,20 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
+    public void biasActivation(Activation act, double alpha, Span x, Span bias, Span y, int rows, int cols) {
+        checks.sameDtype("biasActivation", x, bias, y);
+        Extents.check("biasActivation", "x", x, (long) rows * cols);
+        Extents.check("biasActivation", "bias", bias, cols);
+        Extents.check("biasActivation", "y", y, (long) rows * cols);
+        int n = rows * cols;
+        if (n == 0) {
+            return;
+        }
+        kernels(x).get("ember_bias_activation").args().i(OpenClOps.code(act)).real(alpha).span(x).span(bias)
+                .span(y).i(n).i(cols).run(grid.linear(n), grid.local());
+    }
+
+    @Override
     public void softmax(boolean log, Span x, Span y, int rows, int cols) {
         checks.sameDtype("softmax", x, y);
         Extents.check("softmax", "x", x, (long) rows * cols);

@@ -14,17 +14,26 @@ DEVICE_FN real sigmoid(real x) {
     return e / (R(1) + e);
 }
 
+DEVICE_FN real activate(int act, real alpha, real v) {
+    switch (act) {
+        case A_RELU: return v > R(0) ? v : R(0);
+        case A_LEAKY_RELU: return v > R(0) ? v : alpha * v;
+        case A_SIGMOID: return sigmoid(v);
+        default: return tanh(v);
+    }
+}
+
 KERNEL void ember_activation(int act, real alpha, GLOBAL const real* x, int xoff, GLOBAL real* y, int yoff, int n) {
     GRID_STRIDE(i, n) {
-        real v = x[xoff + i];
-        real r;
-        switch (act) {
-            case A_RELU: r = v > R(0) ? v : R(0); break;
-            case A_LEAKY_RELU: r = v > R(0) ? v : alpha * v; break;
-            case A_SIGMOID: r = sigmoid(v); break;
-            default: r = tanh(v); break;
-        }
-        y[yoff + i] = r;
+        y[yoff + i] = activate(act, alpha, x[xoff + i]);
+    }
+}
+
+/* y[r, c] = act(x[r, c] + bias[c]) over a row-major rows x cols matrix (n = rows * cols); y may be x. */
+KERNEL void ember_bias_activation(int act, real alpha, GLOBAL const real* x, int xoff, GLOBAL const real* bias,
+                                  int boff, GLOBAL real* y, int yoff, int n, int cols) {
+    GRID_STRIDE(i, n) {
+        y[yoff + i] = activate(act, alpha, x[xoff + i] + bias[boff + i % cols]);
     }
 }
 

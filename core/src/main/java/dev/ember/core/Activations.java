@@ -39,6 +39,31 @@ public final class Activations {
         return dx;
     }
 
+    /**
+     * {@code out = act(x + bias)} with {@code bias [cols]} broadcast over the rows of {@code x
+     * [rows, cols]}, in one pass: the tail of a dense layer. {@code out} is contiguous, of x's shape,
+     * and may be {@code x} itself (a fresh GEMM output, updated in place). Differentiate with
+     * {@link #backward} passing {@code out} as both the input and the output.
+     */
+    public static void biasActivationInto(Activation act, double alpha, Tensor x, Tensor bias, Tensor out) {
+        String op = "biasActivation";
+        Checks.sameBackendAndDtype(op, x, bias);
+        Checks.sameBackendAndDtype(op, x, out);
+        Checks.finite(op, "alpha", alpha);
+        Checks.rank(op, "x", x, 2);
+        Checks.rank(op, "bias", bias, 1);
+        if (bias.dim(0) != x.dim(1)) {
+            throw new IllegalArgumentException(op + ": bias " + bias.shape() + " does not match the columns of x "
+                    + x.shape());
+        }
+        Checks.sameShape(op, "out", x, out);
+        if (!out.isContiguous()) {
+            throw new IllegalArgumentException(op + ": output " + out.shape() + " must be contiguous");
+        }
+        Dense.use(x, xd -> Dense.use(bias, bd -> x.backend().biasActivation(act, alpha, xd.span(), bd.span(),
+                out.span(), x.dim(0), x.dim(1))));
+    }
+
     /** Softmax or log-softmax along the last axis. */
     public static Tensor softmax(boolean log, Tensor x) {
         String op = log ? "logSoftmax" : "softmax";

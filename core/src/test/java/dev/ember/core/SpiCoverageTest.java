@@ -28,6 +28,7 @@ class SpiCoverageTest {
             Map.entry("gemm", 1),
             Map.entry("unary", 1), Map.entry("binary", 1), Map.entry("reduce", 1),
             Map.entry("activation", 1), Map.entry("activationBackward", 1),
+            Map.entry("biasActivation", 1),
             Map.entry("softmax", 1), Map.entry("softmaxBackward", 1),
             Map.entry("batchNormTraining", 1), Map.entry("batchNormInference", 1),
             Map.entry("batchNormBackward", 1),

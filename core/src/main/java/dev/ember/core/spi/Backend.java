@@ -19,7 +19,7 @@ import dev.ember.core.DType;
  */
 public interface Backend extends AutoCloseable {
     /** Number of abstract methods in this interface: what a new backend has to implement. */
-    int SPI_METHODS = 31;
+    int SPI_METHODS = 32;
 
     /** The provider name: {@code cpu}, {@code opencl}, {@code cuda}. */
     String name();
@@ -110,6 +110,14 @@ public interface Backend extends AutoCloseable {
      * forward pass (sigmoid and tanh use {@code y}, the ReLUs use {@code x}). {@code dx} may alias {@code dy}.
      */
     void activationBackward(Activation act, double alpha, Span x, Span y, Span dy, Span dx, int length);
+
+    /**
+     * {@code y[r, c] = act(x[r, c] + bias[c])} over a row-major {@code rows x cols} matrix: a dense
+     * layer's bias and activation in one pass over its output instead of two. {@code y} may alias
+     * {@code x}. The gradient is {@link #activationBackward} with {@code y} as both input and output
+     * (the ReLUs' {@code x + bias > 0} exactly where {@code y > 0}, for slopes >= 0).
+     */
+    void biasActivation(Activation act, double alpha, Span x, Span bias, Span y, int rows, int cols);
 
     /**
      * Row-wise softmax (or log-softmax) of a {@code rows x cols} matrix, stable for logits of any

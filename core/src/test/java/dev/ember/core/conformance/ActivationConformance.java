@@ -20,7 +20,8 @@ import static dev.ember.core.conformance.Host.values;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link Backend#activation}, {@link Backend#activationBackward}, {@link Backend#softmax} and
+ * {@link Backend#activation}, {@link Backend#activationBackward}, {@link Backend#biasActivation},
+ * {@link Backend#softmax} and
  * {@link Backend#softmaxBackward}: values against float64 references, stability for huge inputs, and the
  * softmax gradients against central finite differences in F64.
  */
@@ -168,6 +169,59 @@ public interface ActivationConformance extends ConformanceBase {
             what = act + " " + dt + " backward at offsets, reading " + (usesY ? "y (x is NaN)" : "x (y is NaN)");
             Host.assertClose(what, expected, Host.read(be, at(dxs, 6), n), Host.rtol(dt), Host.rtol(dt) * 1e-2);
             Host.assertPaddingIntact(what, dxs, 6, n, -1234);
+        }
+    }
+
+    /**
+     * {@link Backend#biasActivation}: {@code act(x + bias)} per row, over narrow, odd and wide rows,
+     * out of place at offsets (padding intact) and in place, and its gradient through
+     * {@link Activations#backward} with the output standing for the input.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("dev.ember.core.conformance.ActivationConformance#activationCases")
+    default void biasActivationAddsTheRowBiasThenActivates(Activation act, DType dt) {
+        Backend be = backend();
+        double a = alpha(act);
+        int[][] grids = {{1, 1}, {3, 5}, {64, 2}, {7, 33}, {130, 129}, {600, 256}};
+        for (int[] g : grids) {
+            int rows = g[0];
+            int cols = g[1];
+            int n = rows * cols;
+            long seed = 31L * n + act.ordinal();
+            double[] x = Host.uniform(dt, seed, n, -4, 4);
+            double[] bias = Host.uniform(dt, seed + 1, cols, -1, 1);
+            double[] dy = Host.uniform(dt, seed + 2, n, -2, 2);
+            double[] z = new double[n];
+            double[] expected = new double[n];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    int i = r * cols + c;
+                    z[i] = Host.round(dt, x[i] + bias[c]);
+                    expected[i] = forward(act, a, z[i]);
+                }
+            }
+            String what = act + " " + dt + " " + rows + "x" + cols;
+            try (Scope s = Scope.open()) {
+                Tensor tx = Host.padded(be, dt, x, 3, 1, Double.NaN);
+                Tensor tb = Host.padded(be, dt, bias, 2, 2, Double.NaN);
+                Tensor ty = Host.padded(be, dt, new double[n], 5, 2, -1234);
+                be.biasActivation(act, a, at(tx, 3), at(tb, 2), at(ty, 5), rows, cols);
+                Host.assertClose(what + " at offsets", expected, Host.read(be, at(ty, 5), n), Host.rtol(dt),
+                        Host.rtol(dt) * 1e-3);
+                Host.assertPaddingIntact(what + " at offsets", ty, 5, n, -1234);
+
+                Tensor inPlace = Host.tensor(be, dt, x, rows, cols);
+                Activations.biasActivationInto(act, a, inPlace, Host.tensor(be, dt, bias, cols), inPlace);
+                double[] y = values(inPlace);
+                Host.assertClose(what + " in place", expected, y, Host.rtol(dt), Host.rtol(dt) * 1e-3);
+                Tensor dx = Activations.backward(act, a, inPlace, inPlace, Host.tensor(be, dt, dy, rows, cols));
+                double[] expectedDx = new double[n];
+                for (int i = 0; i < n; i++) {   // the contract's derivative, at the output the backend produced
+                    expectedDx[i] = dy[i] * derivative(act, a, z[i], y[i]);
+                }
+                Host.assertClose(what + " gradient through the output", expectedDx, values(dx), Host.rtol(dt),
+                        Host.rtol(dt) * 1e-2);
+            }
         }
     }
 

@@ -52,6 +52,25 @@ public interface TensorApiConformance extends ConformanceBase {
     }
 
     @Test
+    default void biasActivationMismatchNamesTheOperationAndTheShapes() {
+        Backend be = backend();
+        try (Scope s = Scope.open()) {
+            Tensor x = Tensor.zeros(be, DType.F32, 8, 5);
+            assertThatThrownBy(() -> Activations.biasActivationInto(Activation.RELU, 0, x,
+                    Tensor.zeros(be, DType.F32, 4), x))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("biasActivation").hasMessageContaining("[4]").hasMessageContaining("[8, 5]");
+            assertThatThrownBy(() -> Activations.biasActivationInto(Activation.RELU, 0, x,
+                    Tensor.zeros(be, DType.F32, 5), Tensor.zeros(be, DType.F32, 5, 8)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("biasActivation").hasMessageContaining("[5, 8]");
+            assertThatThrownBy(() -> Activations.biasActivationInto(Activation.RELU, 0, x,
+                    Tensor.zeros(be, DType.F64, 5), x))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("biasActivation");
+        }
+    }
+
+    @Test
     default void elementwiseShapeMismatchNamesTheOperationAndBothShapes() {
         Backend be = backend();
         Tensor a = Tensor.zeros(be, DType.F64, 3, 4);
