@@ -62,6 +62,22 @@ public final class Activation extends Layer {
         return kindOf;
     }
 
+    /** The leaky-ReLU slope (0 for the other functions). */
+    public double slope() {
+        return alpha;
+    }
+
+    /** The backend's point-wise activation for this function, or null for {@code linear} and {@code softmax}. */
+    dev.ember.core.spi.Activation pointwise() {
+        return switch (kindOf) {
+            case RELU -> dev.ember.core.spi.Activation.RELU;
+            case LEAKY_RELU -> dev.ember.core.spi.Activation.LEAKY_RELU;
+            case SIGMOID -> dev.ember.core.spi.Activation.SIGMOID;
+            case TANH -> dev.ember.core.spi.Activation.TANH;
+            case SOFTMAX, LINEAR -> null;
+        };
+    }
+
     @Override
     protected String kind() {
         return kindOf.name().toLowerCase(java.util.Locale.ROOT);

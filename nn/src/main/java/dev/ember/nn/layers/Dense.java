@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * A fully connected layer {@code y = x @ W + b} with kernel {@code W [in, units]} and bias {@code b [units]},
- * fused into one GEMM that accumulates onto the broadcast bias.
+ * optionally followed by a point-wise activation ({@link #activation}) fused with the bias into one
+ * pass over the GEMM's output.
  */
 public final class Dense extends Layer {
     private final int units;
@@ -19,6 +20,7 @@ public final class Dense extends Layer {
     private Initializer kernelInit = Initializers.glorotUniform();
     private Initializer biasInit = Initializers.zeros();
     private boolean useBias = true;
+    private Activation activation = Activation.linear();
     private Variable kernel;
     private Variable bias;
 
@@ -46,6 +48,26 @@ public final class Dense extends Layer {
     public Dense biasInitializer(Initializer init) {
         this.biasInit = init;
         return this;
+    }
+
+    /**
+     * Applies a point-wise activation to the output, fused with the bias: {@code new Dense(128)
+     * .activation(Activation.relu())} computes what {@code Dense(128)} followed by
+     * {@code Activation.relu()} does, with one pass over the output fewer. Softmax is not point-wise
+     * (add it as its own layer); {@code linear} means none.
+     */
+    public Dense activation(Activation function) {
+        if (function.function() == Activation.Kind.SOFTMAX) {
+            throw new IllegalArgumentException("dense: softmax is not a point-wise activation; add Activation.softmax()"
+                    + " as the next layer");
+        }
+        this.activation = function;
+        return this;
+    }
+
+    /** The fused activation ({@code linear} when none). */
+    public Activation activation() {
+        return activation;
     }
 
     public Dense useBias(boolean use) {
@@ -100,7 +122,14 @@ public final class Dense extends Layer {
             throw new IllegalArgumentException("layer '" + name() + "' (dense): expects [batch, "
                     + kernel.shape().dim(0) + "], got " + x.shape());
         }
-        return F.dense(x, kernel.value(), bias == null ? null : bias.value());
+        dev.ember.core.spi.Activation act = activation.pointwise();
+        if (act == null) {
+            return F.dense(x, kernel.value(), bias == null ? null : bias.value());
+        }
+        if (bias == null) {
+            return F.activation(act, activation.slope(), F.dense(x, kernel.value(), null));
+        }
+        return F.dense(x, kernel.value(), bias.value(), act, activation.slope());
     }
 
     public Variable kernel() {

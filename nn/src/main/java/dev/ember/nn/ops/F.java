@@ -27,9 +27,19 @@ public final class F {
         return LinearOps.matmul(a, b);
     }
 
-    /** {@code x @ w + b} (bias may be null), fused: the bias is written first and the GEMM accumulates onto it. */
+    /** {@code x @ w + b} (bias may be null): the GEMM, then the bias added in place in one pass. */
     public static Tensor dense(Tensor x, Tensor w, Tensor b) {
         return LinearOps.dense(x, w, b);
+    }
+
+    /**
+     * {@code act(x @ w + b)} with the bias and the activation fused into one pass over the GEMM's
+     * output ({@code alpha}: the leaky-ReLU slope): the same values and gradients as
+     * {@code activation(act, alpha, dense(x, w, b))} with one pass over the output fewer, and no
+     * pre-activation tensor kept for the backward pass.
+     */
+    public static Tensor dense(Tensor x, Tensor w, Tensor b, Activation act, double alpha) {
+        return LinearOps.dense(x, w, b, act, alpha);
     }
 
     // ---------------------------------------------------------------- arithmetic

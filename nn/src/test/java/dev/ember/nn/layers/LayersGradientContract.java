@@ -12,9 +12,12 @@ import dev.ember.nn.losses.Losses;
 import dev.ember.nn.model.Sequential;
 import dev.ember.nn.ops.F;
 import dev.ember.nn.testing.BackendTest;
+import dev.ember.nn.autodiff.GradientTape;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** Finite-difference checks in F64 of every layer, inside small models, through each loss. */
 public abstract class LayersGradientContract extends BackendTest {
@@ -40,6 +43,59 @@ public abstract class LayersGradientContract extends BackendTest {
                      new Dense(3), Activation.leakyRelu(0.2), new Dense(1), Activation.sigmoid())) {
             check(m, Losses.binaryCrossEntropy(), x, y, null);
         }
+    }
+
+    @Test
+    public void denseWithEveryFusedActivation() {
+        try (Tensor x = randn(1, 6, 4); Tensor y = uniform(2, 0, 1, 6, 1);
+             Sequential m = new Sequential(new Dense(4, 5).activation(Activation.relu()),
+                     new Dense(4).activation(Activation.tanh()), new Dense(3).activation(Activation.leakyRelu(0.2)),
+                     new Dense(1).activation(Activation.sigmoid()))) {
+            check(m, Losses.binaryCrossEntropy(), x, y, null);
+        }
+    }
+
+    /** A fused activation computes what the activation layer after the dense layer does, forward and backward. */
+    @Test
+    public void fusedActivationMatchesTheSeparateLayer() {
+        for (Activation act : new Activation[] {Activation.relu(), Activation.leakyRelu(0.2), Activation.sigmoid(),
+                Activation.tanh()}) {
+            try (Tensor x = randn(3, 7, 4); Tensor y = randn(4, 7, 3);
+                 Sequential fused = new Sequential(new Dense(4, 3).activation(act));
+                 Sequential separate = new Sequential(new Dense(4, 3), act)) {
+                for (Sequential m : new Sequential[] {fused, separate}) {
+                    m.backend(backend()).dtype(DType.F64).seed(11);
+                    m.build(dev.ember.core.Shape.of(4));
+                }
+                double[][] grads = new double[2][];
+                double[][] biasGrads = new double[2][];
+                double[][] outputs = new double[2][];
+                Sequential[] models = {fused, separate};
+                for (int k = 0; k < 2; k++) {
+                    try (GradientTape tape = new GradientTape()) {
+                        Tensor out = models[k].call(x, true);
+                        outputs[k] = out.toDoubleArray();
+                        Tensor loss = Losses.meanSquaredError().compute(out, y);
+                        Tensor[] g = tape.gradient(loss, models[k].trainableVariables().get(0).value(),
+                                models[k].trainableVariables().get(1).value());
+                        grads[k] = g[0].toDoubleArray();
+                        biasGrads[k] = g[1].toDoubleArray();
+                        g[0].close();
+                        g[1].close();
+                    }
+                }
+                assertThat(outputs[0]).as(act.function() + " output").containsExactly(outputs[1], within(1e-12));
+                assertThat(grads[0]).as(act.function() + " kernel gradient").containsExactly(grads[1], within(1e-12));
+                assertThat(biasGrads[0]).as(act.function() + " bias gradient").containsExactly(biasGrads[1],
+                        within(1e-12));
+            }
+        }
+    }
+
+    @Test
+    public void softmaxCannotBeFusedIntoADenseLayer() {
+        assertThatThrownBy(() -> new Dense(3).activation(Activation.softmax()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dense").hasMessageContaining("softmax");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.ember.nn.ops;
 
+import dev.ember.core.spi.Activation;
+
 import dev.ember.core.Tensor;
 import dev.ember.nn.autodiff.Variable;
 import dev.ember.nn.check.GradientCheck;
@@ -70,6 +72,18 @@ public abstract class OpsGradientContract extends BackendTest {
     public void denseWithAndWithoutBias() {
         check(t -> F.dense(t[0], t[1], t[2]), normal("x", 1, 6, 4), normal("w", 2, 4, 3), normal("b", 3, 3));
         check(t -> F.dense(t[0], t[1], null), normal("x2", 4, 2, 4), normal("w2", 5, 4, 3));
+    }
+
+    @Test
+    public void denseWithAFusedActivation() {
+        check(t -> F.dense(t[0], t[1], t[2], Activation.RELU, 0), normal("x", 1, 6, 4), normal("w", 2, 4, 3),
+                normal("b", 3, 3));
+        check(t -> F.dense(t[0], t[1], t[2], Activation.LEAKY_RELU, 0.1), normal("x2", 4, 6, 4),
+                normal("w2", 5, 4, 3), normal("b2", 6, 3));
+        check(t -> F.dense(t[0], t[1], t[2], Activation.SIGMOID, 0), normal("x3", 7, 6, 4), normal("w3", 8, 4, 3),
+                normal("b3", 9, 3));
+        check(t -> F.dense(t[0], t[1], t[2], Activation.TANH, 0), normal("x4", 10, 6, 4), normal("w4", 11, 4, 3),
+                normal("b4", 12, 3));
     }
 
     @Test
