@@ -37,10 +37,10 @@ public final class TrainStepProblem implements AutoCloseable {
         List<Layer> layers = new ArrayList<>();
         for (int i = 1; i < sizes.length; i++) {
             Dense d = i == 1 ? new Dense(sizes[0], sizes[1]) : new Dense(sizes[i]);
-            layers.add(d.kernelInitializer(Initializers.heNormal()));
             if (i + 1 < sizes.length) {
-                layers.add(Activation.relu());
+                d.activation(Activation.relu());   // hidden layers: bias and ReLU in one fused pass
             }
+            layers.add(d.kernelInitializer(Initializers.heNormal()));
         }
         boolean softmax = network == TrainNetwork.MLP;
         layers.add(softmax ? Activation.softmax() : Activation.sigmoid());

@@ -4,6 +4,8 @@ import dev.ember.bench.BenchBackends;
 import dev.ember.core.DType;
 import dev.ember.core.spi.Activation;
 import dev.ember.core.spi.Backend;
+import dev.ember.core.spi.Operand;
+import dev.ember.core.spi.BinaryOp;
 import dev.ember.core.spi.DeviceBuffer;
 import dev.ember.core.spi.Distribution;
 import dev.ember.core.spi.Span;
@@ -22,7 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
-/** The non-GEMM kernels of a training step at network sizes: activations, softmax, batch norm. */
+/**
+ * The non-GEMM kernels of a training step at network sizes: activations, softmax, batch norm, and
+ * a dense layer's bias + ReLU as two passes and fused into one.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -58,6 +63,8 @@ public class LayerKernelsBenchmark {
     private Span savedInvStd;
     private Span dgamma;
     private Span dbeta;
+    private Operand xOperand;
+    private Operand biasRow;
     private DeviceBuffer[] buffers;
 
     @Setup
@@ -85,6 +92,8 @@ public class LayerKernelsBenchmark {
         savedInvStd = Span.of(buffers[9]);
         dgamma = Span.of(buffers[10]);
         dbeta = Span.of(buffers[11]);
+        xOperand = Operand.dense(x, cols);
+        biasRow = Operand.row(beta);
         instance.random(Distribution.NORMAL, 0, 1, 3, 1, x, n);
         instance.random(Distribution.NORMAL, 0, 1, 3, 2, dy, n);
         instance.fill(gamma, cols, 1);
@@ -95,6 +104,21 @@ public class LayerKernelsBenchmark {
     public void reluForwardBackward() {
         instance.activation(Activation.RELU, 0, x, y, rows * cols);
         instance.activationBackward(Activation.RELU, 0, x, y, dy, dx, rows * cols);
+        instance.synchronize();
+    }
+
+    /** A dense layer's tail as two passes: the bias added over the rows, then the ReLU. */
+    @Benchmark
+    public void biasThenRelu() {
+        instance.binary(BinaryOp.ADD, rows, cols, xOperand, biasRow, y);
+        instance.activation(Activation.RELU, 0, y, y, rows * cols);
+        instance.synchronize();
+    }
+
+    /** The same in one fused pass ({@code Backend.biasActivation}). */
+    @Benchmark
+    public void biasReluFused() {
+        instance.biasActivation(Activation.RELU, 0, x, beta, y, rows, cols);
         instance.synchronize();
     }
 

@@ -771,11 +771,9 @@ final class TuneExperiment implements Experiment {
     /** The trial network: 784→h1→h2→10, ReLU, inverted dropout after both hidden layers, softmax. */
     private static Sequential network(Dataset train, Hyper h) {
         List<Layer> layers = new ArrayList<>();
-        layers.add(new Dense(train.featureShape().size(), h.hidden1()));
-        layers.add(Activation.relu());
+        layers.add(new Dense(train.featureShape().size(), h.hidden1()).activation(Activation.relu()));
         layers.add(new Dropout(h.keep()));
-        layers.add(new Dense(h.hidden2()));
-        layers.add(Activation.relu());
+        layers.add(new Dense(h.hidden2()).activation(Activation.relu()));
         layers.add(new Dropout(h.keep()));
         layers.add(new Dense(10));
         layers.add(Activation.softmax());
