@@ -98,16 +98,7 @@ public final class ActivationKernels {
         int blockRows = Math.max(1, BIAS_BLOCK / cols);
         for (int r0 = from; r0 < to; r0 += blockRows) {
             int r1 = Math.min(to, r0 + blockRows);
-            int bound = F.loopBound(cols);
-            for (int r = r0; r < r1; r++) {
-                int xi = xOff + r * cols, yi = yOff + r * cols, c = 0;
-                for (; c < bound; c += FL) {
-                    load(x, xi + c).add(load(bias, bOff + c)).intoArray(y, yi + c);
-                }
-                for (; c < cols; c++) {
-                    y[yi + c] = x[xi + c] + bias[bOff + c];
-                }
-            }
+            addBias(x, xOff + r0 * cols, bias, bOff, y, yOff + r0 * cols, r1 - r0, cols);
             int start = yOff + r0 * cols;
             forwardRange(act, alpha, y, start, y, start, (r1 - r0) * cols);
         }
@@ -121,20 +112,83 @@ public final class ActivationKernels {
         int blockRows = Math.max(1, BIAS_BLOCK / cols);
         for (int r0 = from; r0 < to; r0 += blockRows) {
             int r1 = Math.min(to, r0 + blockRows);
-            int bound = D.loopBound(cols);
-            for (int r = r0; r < r1; r++) {
-                int xi = xOff + r * cols, yi = yOff + r * cols, c = 0;
-                for (; c < bound; c += DL) {
-                    load(x, xi + c).add(load(bias, bOff + c)).intoArray(y, yi + c);
-                }
-                for (; c < cols; c++) {
-                    y[yi + c] = x[xi + c] + bias[bOff + c];
-                }
-            }
+            addBias(x, xOff + r0 * cols, bias, bOff, y, yOff + r0 * cols, r1 - r0, cols);
             int start = yOff + r0 * cols;
             forwardRange(act, alpha, y, start, y, start, (r1 - r0) * cols);
         }
     };
+
+    /**
+     * {@code y = x + bias} over {@code rows} dense rows. Rows narrower than a vector take one flat
+     * vector loop against the bias tiled past a vector's width (the window for element k starts at
+     * {@code k % cols}), instead of a scalar loop per row.
+     */
+    private static void addBias(float[] x, int xi, float[] bias, int bOff, float[] y, int yi, int rows, int cols) {
+        if (cols < FL) {
+            float[] tiled = Scratch.local().floats(Scratch.PART, cols + FL, false);
+            for (int i = 0; i < cols + FL; i++) {
+                tiled[i] = bias[bOff + i % cols];
+            }
+            int n = rows * cols, step = FL % cols, phase = 0, k = 0;
+            for (int bound = F.loopBound(n); k < bound; k += FL) {
+                load(x, xi + k).add(load(tiled, phase)).intoArray(y, yi + k);
+                phase += step;
+                if (phase >= cols) {
+                    phase -= cols;
+                }
+            }
+            for (; k < n; k++) {
+                y[yi + k] = x[xi + k] + tiled[k % cols];
+            }
+            return;
+        }
+        int bound = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int xr = xi + r * cols, yr = yi + r * cols, c = 0;
+            for (; c < bound; c += FL) {
+                load(x, xr + c).add(load(bias, bOff + c)).intoArray(y, yr + c);
+            }
+            for (; c < cols; c++) {
+                y[yr + c] = x[xr + c] + bias[bOff + c];
+            }
+        }
+    }
+
+    /**
+     * {@code y = x + bias} over {@code rows} dense rows. Rows narrower than a vector take one flat
+     * vector loop against the bias tiled past a vector's width (the window for element k starts at
+     * {@code k % cols}), instead of a scalar loop per row.
+     */
+    private static void addBias(double[] x, int xi, double[] bias, int bOff, double[] y, int yi, int rows, int cols) {
+        if (cols < DL) {
+            double[] tiled = Scratch.local().doubles(Scratch.PART, cols + DL, false);
+            for (int i = 0; i < cols + DL; i++) {
+                tiled[i] = bias[bOff + i % cols];
+            }
+            int n = rows * cols, step = DL % cols, phase = 0, k = 0;
+            for (int bound = D.loopBound(n); k < bound; k += DL) {
+                load(x, xi + k).add(load(tiled, phase)).intoArray(y, yi + k);
+                phase += step;
+                if (phase >= cols) {
+                    phase -= cols;
+                }
+            }
+            for (; k < n; k++) {
+                y[yi + k] = x[xi + k] + tiled[k % cols];
+            }
+            return;
+        }
+        int bound = D.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int xr = xi + r * cols, yr = yi + r * cols, c = 0;
+            for (; c < bound; c += DL) {
+                load(x, xr + c).add(load(bias, bOff + c)).intoArray(y, yr + c);
+            }
+            for (; c < cols; c++) {
+                y[yr + c] = x[xr + c] + bias[bOff + c];
+            }
+        }
+    }
 
     private static int grain(Activation act) {
         return act == Activation.SIGMOID || act == Activation.TANH ? GRAIN_HEAVY : GRAIN;
