@@ -43,7 +43,8 @@ public final class Activations {
      * {@code out = act(x + bias)} with {@code bias [cols]} broadcast over the rows of {@code x
      * [rows, cols]}, in one pass: the tail of a dense layer. {@code out} is contiguous, of x's shape,
      * and may be {@code x} itself (a fresh GEMM output, updated in place). Differentiate with
-     * {@link #backward} passing {@code out} as both the input and the output.
+     * {@link #backward} passing {@code out} as both the input and the output (for a leaky ReLU
+     * with a slope >= 0, where {@code out > 0} exactly where {@code x + bias > 0}).
      */
     public static void biasActivationInto(Activation act, double alpha, Tensor x, Tensor bias, Tensor out) {
         String op = "biasActivation";

@@ -2,14 +2,15 @@ package dev.ember.cpu.gemm;
 
 /**
  * Block sizes of the Goto/BLIS loop nest for one element size and micro-tile {@code mr x nr}:
- * a {@code kc}-deep slice as deep as a sixteenth of L2 holds {@code kc x nr} elements (512 with a
- * 1 MiB L2, 256 with 512 KiB), an {@code mc x kc} block of A half of L2, and a {@code kc x nc}
- * panel of B half of this core's share of L3. Every slice reads and writes all of C once, so a
- * deeper slice means less C traffic; the B micro-panel it makes larger than L1 streams from L2 at
- * two vector loads per {@code 2 mr} FMAs, well within L2's bandwidth. On the Zen 4 machine kc 512
- * against 256 measured 2-9% faster for square SGEMM from 1024 on and 8-19% for DGEMM, level on
- * network shapes. Each size can be overridden with {@code -Dember.gemm.kc}, {@code .mc},
- * {@code .nc} (for tuning).
+ * {@code kc} such that a {@code kc x nr} micro-panel of B is a sixteenth of L2, within [64, 512]
+ * (512 on the Zen 4 machine: 1 MiB L2, 128-byte B rows), an {@code mc x kc} block of A half of
+ * L2, and a {@code kc x nc} panel of B half of this core's share of L3. Every slice reads and
+ * writes all of C once, so a deeper slice means less C traffic; the B micro-panel it makes larger
+ * than L1 streams from L2 at two vector loads per {@code 2 mr} FMAs, well within L2's bandwidth.
+ * On the Zen 4 machine kc 512 against 256 (the old L1-sized slice) measured 2-9% faster for
+ * square SGEMM from 1024 on and 8-19% for DGEMM, level on network shapes; AVX2 machines (64-byte
+ * B rows) get 512 too, unmeasured. Each size can be overridden with {@code -Dember.gemm.kc},
+ * {@code .mc}, {@code .nc} (for tuning).
  */
 record GemmBlocking(int mr, int nr, int kc, int mc, int nc, int ms) {
     private static final CacheSizes CACHES = CacheSizes.detect();

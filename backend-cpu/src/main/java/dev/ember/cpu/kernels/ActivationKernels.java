@@ -76,12 +76,18 @@ public final class ActivationKernels {
      */
     public void biasForward(Activation act, float alpha, float[] x, int xOff, float[] bias, int bOff, float[] y,
                             int yOff, int rows, int cols) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
         parallel.launch(rows, Simd.grain(grain(act), cols), BIAS_FORWARD_F32, parallel.args().put(act).put(alpha)
                 .put(x).put(xOff).put(bias).put(bOff).put(y).put(yOff).put(cols));
     }
 
     public void biasForward(Activation act, double alpha, double[] x, int xOff, double[] bias, int bOff,
                             double[] y, int yOff, int rows, int cols) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
         parallel.launch(rows, Simd.grain(grain(act), cols), BIAS_FORWARD_F64, parallel.args().put(act).put(alpha)
                 .put(x).put(xOff).put(bias).put(bOff).put(y).put(yOff).put(cols));
     }

@@ -28,11 +28,17 @@ public final class SoftmaxKernels {
     }
 
     public void forward(boolean log, float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
+        if (cols == 0) {
+            return;
+        }
         parallel.launch(rows, Simd.grain(GRAIN_HEAVY, cols), FORWARD_F32,
                 parallel.args().put(log).put(x).put(xOff).put(y).put(yOff).put(cols));
     }
 
     public void forward(boolean log, double[] x, int xOff, double[] y, int yOff, int rows, int cols) {
+        if (cols == 0) {
+            return;
+        }
         parallel.launch(rows, Simd.grain(GRAIN_HEAVY, cols), FORWARD_F64,
                 parallel.args().put(log).put(x).put(xOff).put(y).put(yOff).put(cols));
     }

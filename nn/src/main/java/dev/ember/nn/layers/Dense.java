@@ -2,6 +2,7 @@ package dev.ember.nn.layers;
 
 import dev.ember.core.Shape;
 import dev.ember.core.Tensor;
+import dev.ember.nn.autodiff.GradientTape;
 import dev.ember.nn.autodiff.Variable;
 import dev.ember.nn.init.Initializer;
 import dev.ember.nn.init.Initializers;
@@ -117,19 +118,37 @@ public final class Dense extends Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
+        checkInput(x);
+        dev.ember.core.spi.Activation act = activation.pointwise();
+        if (act == null) {
+            return logits(x);
+        }
+        if (bias == null) {
+            Tensor z = F.dense(x, kernel.value(), null);
+            Tensor y = F.activation(act, activation.slope(), z);
+            if (!GradientTape.isActive()) {
+                z.close();   // no tape owns it
+            }
+            return y;
+        }
+        return F.dense(x, kernel.value(), bias.value(), act, activation.slope());
+    }
+
+    /**
+     * {@code x @ W + b} without the fused activation: what a loss that works on logits (sigmoid or
+     * softmax cross-entropy fused with the output activation) needs from an output layer.
+     */
+    public Tensor logits(Tensor x) {
+        checkInput(x);
+        return F.dense(x, kernel.value(), bias == null ? null : bias.value());
+    }
+
+    private void checkInput(Tensor x) {
         requireBuilt(this);
         if (x.rank() != 2 || x.dim(1) != kernel.shape().dim(0)) {
             throw new IllegalArgumentException("layer '" + name() + "' (dense): expects [batch, "
                     + kernel.shape().dim(0) + "], got " + x.shape());
         }
-        dev.ember.core.spi.Activation act = activation.pointwise();
-        if (act == null) {
-            return F.dense(x, kernel.value(), bias == null ? null : bias.value());
-        }
-        if (bias == null) {
-            return F.activation(act, activation.slope(), F.dense(x, kernel.value(), null));
-        }
-        return F.dense(x, kernel.value(), bias.value(), act, activation.slope());
     }
 
     public Variable kernel() {

@@ -57,8 +57,13 @@ final class LinearOps {
             throw new IllegalArgumentException("dense: leakyRelu slope must be in [0, 1), got " + alpha);
         }
         Tensor out = Tensor.zeros(x.backend(), x.dtype(), x.dim(0), w.dim(1));
-        LinearAlgebra.gemmInto(1.0, x, w, 0.0, out);
-        Activations.biasActivationInto(act, alpha, out, b, out);
+        try {
+            LinearAlgebra.gemmInto(1.0, x, w, 0.0, out);
+            Activations.biasActivationInto(act, alpha, out, b, out);
+        } catch (RuntimeException e) {
+            out.close();   // a mismatched bias or weights: nothing owns the output yet
+            throw e;
+        }
         Tensor[] inputs = {x, w, b};
         String name = "dense_" + act.name().toLowerCase(java.util.Locale.ROOT);
         return Recorder.record(name, out, inputs, (g, needed) -> {

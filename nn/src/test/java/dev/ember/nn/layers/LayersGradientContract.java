@@ -92,6 +92,28 @@ public abstract class LayersGradientContract extends BackendTest {
         }
     }
 
+    /**
+     * An output layer's fused sigmoid still lets binary cross-entropy work on the logits: with a
+     * logit of 40 and label 0 the loss is 40, where the saturated probability (1.0 in F64) would
+     * give an infinite or clamped loss.
+     */
+    @Test
+    public void fusedOutputSigmoidGivesTheLossItsLogits() {
+        for (Sequential m : new Sequential[] {new Sequential(new Dense(1, 1).activation(Activation.sigmoid())),
+                new Sequential(new Dense(1, 1), Activation.sigmoid())}) {
+            try (m; Tensor x = f64(new double[] {1}, 1, 1); Tensor y = f64(new double[] {0}, 1, 1)) {
+                m.backend(backend()).dtype(DType.F64).seed(1);
+                m.compile(new dev.ember.nn.optim.Sgd(0.1), Losses.binaryCrossEntropy());   // testStep updates nothing
+                m.build(dev.ember.core.Shape.of(1));
+                m.trainableVariables().get(0).assign(new double[] {40});
+                m.trainableVariables().get(1).assign(new double[] {0});
+                try (dev.ember.nn.model.StepResult r = m.testStep(x, y)) {
+                    assertThat(r.loss().item()).as(m.toString()).isCloseTo(40.0, within(1e-9));
+                }
+            }
+        }
+    }
+
     @Test
     public void softmaxCannotBeFusedIntoADenseLayer() {
         assertThatThrownBy(() -> new Dense(3).activation(Activation.softmax()))
