@@ -118,27 +118,30 @@ public final class Dense extends Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
-        checkInput(x);
         dev.ember.core.spi.Activation act = activation.pointwise();
+        if (act != null && bias != null) {
+            checkInput(x);
+            return F.dense(x, kernel.value(), bias.value(), act, activation.slope());   // bias + activation fused
+        }
+        Tensor z = forwardWithoutFinalActivation(x, training);
         if (act == null) {
-            return logits(x);
+            return z;
         }
-        if (bias == null) {
-            Tensor z = F.dense(x, kernel.value(), null);
-            Tensor y = F.activation(act, activation.slope(), z);
-            if (!GradientTape.isActive()) {
-                z.close();   // no tape owns it
-            }
-            return y;
+        Tensor y = F.activation(act, activation.slope(), z);   // no bias to fuse the activation with
+        if (!GradientTape.isActive()) {
+            z.close();   // no tape owns it
         }
-        return F.dense(x, kernel.value(), bias.value(), act, activation.slope());
+        return y;
     }
 
-    /**
-     * {@code x @ W + b} without the fused activation: what a loss that works on logits (sigmoid or
-     * softmax cross-entropy fused with the output activation) needs from an output layer.
-     */
-    public Tensor logits(Tensor x) {
+    @Override
+    public Activation.Kind finalActivation() {
+        return activation.function();
+    }
+
+    /** {@code x @ W + b} without the fused activation. */
+    @Override
+    public Tensor forwardWithoutFinalActivation(Tensor x, boolean training) {
         checkInput(x);
         return F.dense(x, kernel.value(), bias == null ? null : bias.value());
     }

@@ -5,7 +5,6 @@ import dev.ember.core.Tensor;
 import dev.ember.nn.autodiff.GradientTape;
 import dev.ember.nn.autodiff.Variable;
 import dev.ember.nn.layers.Activation;
-import dev.ember.nn.layers.Dense;
 import dev.ember.nn.layers.BuildContext;
 import dev.ember.nn.layers.Layer;
 
@@ -106,27 +105,22 @@ public final class Sequential extends Model {
         return run(x, training, layers.size());
     }
 
-    /** The logits: without a final Activation layer, or without the last Dense layer's fused activation. */
+    /** The logits: the last layer runs without its final activation (an Activation layer passes its input on). */
     @Override
     protected Tensor callWithoutFinalActivation(Tensor x, boolean training) {
-        if (layers.get(layers.size() - 1) instanceof Dense) {
-            return run(x, training, layers.size(), true);
-        }
-        return run(x, training, layers.size() - 1, false);
+        return run(x, training, layers.size(), true);
     }
 
     @Override
     protected boolean endsWith(Activation.Kind kind) {
-        Layer last = layers.get(layers.size() - 1);
-        return last instanceof Activation a && a.function() == kind
-                || last instanceof Dense d && d.activation().function() == kind;
+        return layers.get(layers.size() - 1).finalActivation() == kind;
     }
 
     private Tensor run(Tensor x, boolean training, int count) {
         return run(x, training, count, false);
     }
 
-    /** The first {@code count} layers; the last of them without its fused activation when {@code logits}. */
+    /** The first {@code count} layers; the last of them without its final activation when {@code logits}. */
     private Tensor run(Tensor x, boolean training, int count, boolean logits) {
         if (!built) {
             throw new IllegalStateException("model: not built; compile with a declared input shape or call fit first");
@@ -136,7 +130,8 @@ public final class Sequential extends Model {
         Tensor h = x;
         for (int i = 0; i < count; i++) {
             Layer layer = layers.get(i);
-            Tensor next = logits && i == count - 1 ? ((Dense) layer).logits(h) : layer.forward(h, training);
+            Tensor next = logits && i == count - 1 ? layer.forwardWithoutFinalActivation(h, training)
+                    : layer.forward(h, training);
             if (!taping && h != x && next != h) {
                 h.close();
             }
