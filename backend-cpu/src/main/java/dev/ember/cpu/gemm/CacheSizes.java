@@ -5,15 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Per-core data cache capacities in bytes, read from Linux sysfs
- * ({@code /sys/devices/system/cpu/cpu0/cache/index*}); a shared cache is divided by the number of
- * CPUs sharing it. Falls back to 32 KiB L1d, 512 KiB L2 and 2 MiB of L3 per core.
+ * Per-core L2 and L3 capacities in bytes (what {@link GemmBlocking} sizes its blocks from), read
+ * from Linux sysfs ({@code /sys/devices/system/cpu/cpu0/cache/index*}); a shared cache is divided
+ * by the number of CPUs sharing it. Falls back to 512 KiB of L2 and 2 MiB of L3 per core.
  */
-record CacheSizes(int l1, int l2, int l3) {
-    static final CacheSizes DEFAULT = new CacheSizes(32 << 10, 512 << 10, 2 << 20);
+record CacheSizes(int l2, int l3) {
+    static final CacheSizes DEFAULT = new CacheSizes(512 << 10, 2 << 20);
 
     static CacheSizes detect() {
-        int l1 = DEFAULT.l1, l2 = DEFAULT.l2, l3 = DEFAULT.l3;
+        int l2 = DEFAULT.l2, l3 = DEFAULT.l3;
         Path root = Path.of("/sys/devices/system/cpu/cpu0/cache");
         for (int index = 0; index < 8; index++) {
             Path dir = root.resolve("index" + index);
@@ -23,7 +23,6 @@ record CacheSizes(int l1, int l2, int l3) {
                 }
                 int bytes = parseSize(read(dir, "size")) / Math.max(1, cpuCount(read(dir, "shared_cpu_list")));
                 switch (Integer.parseInt(read(dir, "level"))) {
-                    case 1 -> l1 = bytes;
                     case 2 -> l2 = bytes;
                     case 3 -> l3 = bytes;
                     default -> { }
@@ -32,7 +31,7 @@ record CacheSizes(int l1, int l2, int l3) {
                 // keep the default for this level
             }
         }
-        return new CacheSizes(Math.max(l1, 4 << 10), Math.max(l2, 64 << 10), Math.max(l3, 256 << 10));
+        return new CacheSizes(Math.max(l2, 64 << 10), Math.max(l3, 256 << 10));
     }
 
     private static String read(Path dir, String name) throws IOException {

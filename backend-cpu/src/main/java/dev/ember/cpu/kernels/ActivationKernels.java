@@ -1,6 +1,7 @@
 package dev.ember.cpu.kernels;
 
 import dev.ember.core.spi.Activation;
+import dev.ember.core.spi.BinaryOp;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 
@@ -130,22 +131,9 @@ public final class ActivationKernels {
      * {@code k % cols}), instead of a scalar loop per row.
      */
     private static void addBias(float[] x, int xi, float[] bias, int bOff, float[] y, int yi, int rows, int cols) {
-        if (cols < FL) {
-            float[] tiled = Scratch.local().floats(Scratch.PART, cols + FL, false);
-            for (int i = 0; i < cols + FL; i++) {
-                tiled[i] = bias[bOff + i % cols];
-            }
-            int n = rows * cols, step = FL % cols, phase = 0, k = 0;
-            for (int bound = F.loopBound(n); k < bound; k += FL) {
-                load(x, xi + k).add(load(tiled, phase)).intoArray(y, yi + k);
-                phase += step;
-                if (phase >= cols) {
-                    phase -= cols;
-                }
-            }
-            for (; k < n; k++) {
-                y[yi + k] = x[xi + k] + tiled[k % cols];
-            }
+        if (cols < FL) {   // the binary kernels' narrow-row path (F64 has its own below)
+            float[] tiled = BinaryKernels.tiledRow(bias, bOff, cols, Scratch.PART);
+            BinaryKernels.againstTiledRow(BinaryOp.ADD, rows * cols, x, xi, tiled, cols, y, yi, false);
             return;
         }
         int bound = F.loopBound(cols);

@@ -108,11 +108,11 @@ public final class BinaryKernels {
                                float[] b, int bOff, int brs, int bcs, float[] out, int outOff) {
         if (rows * cols >= FL && op != BinaryOp.GREATER) {
             if (ars == cols && acs == 1 && brs == 0 && bcs == 1) {
-                againstTiledRow(op, rows * cols, a, aOff, tiledRow(b, bOff, cols), cols, out, outOff, false);
+                againstTiledRow(op, rows * cols, a, aOff, tiledRow(b, bOff, cols, Scratch.CALL), cols, out, outOff, false);
                 return;
             }
             if (brs == cols && bcs == 1 && ars == 0 && acs == 1) {
-                againstTiledRow(op, rows * cols, b, bOff, tiledRow(a, aOff, cols), cols, out, outOff, true);
+                againstTiledRow(op, rows * cols, b, bOff, tiledRow(a, aOff, cols, Scratch.CALL), cols, out, outOff, true);
                 return;
             }
         }
@@ -142,11 +142,11 @@ public final class BinaryKernels {
     }
 
     /**
-     * {@code row} repeated to {@code cols + FL} elements, in scratch: any FL-wide window starting
-     * below cols is in it.
+     * {@code row} repeated to {@code cols + FL} elements, in scratch {@code slot}: any FL-wide
+     * window starting below cols is in it.
      */
-    private static float[] tiledRow(float[] row, int off, int cols) {
-        float[] t = Scratch.local().floats(Scratch.CALL, cols + FL, false);
+    static float[] tiledRow(float[] row, int off, int cols, int slot) {
+        float[] t = Scratch.local().floats(slot, cols + FL, false);
         for (int i = 0; i < cols + FL; i++) {
             t[i] = row[off + i % cols];
         }
@@ -157,7 +157,7 @@ public final class BinaryKernels {
      * {@code out[k] = x[k] op row[k % cols]} over {@code n} dense elements ({@code row op x} when
      * {@code rowFirst}); the window of the tiled row for the chunk at k starts at {@code k % cols}.
      */
-    private static void againstTiledRow(BinaryOp op, int n, float[] x, int xOff, float[] tiled, int cols,
+    static void againstTiledRow(BinaryOp op, int n, float[] x, int xOff, float[] tiled, int cols,
                                         float[] out, int outOff, boolean rowFirst) {
         int step = FL % cols;
         int k = 0;

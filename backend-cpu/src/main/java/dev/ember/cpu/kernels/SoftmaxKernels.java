@@ -133,8 +133,9 @@ public final class SoftmaxKernels {
 
     private static void narrowRows(boolean log, float[] x, int xOff, float[] y, int yOff, int cols, int from, int to) {
         int blockRows = Math.max(1, NARROW_BLOCK / cols);
-        float[] e = Scratch.local().floats(Scratch.PART, blockRows * cols, false);
-        float[] max = Scratch.local().floats(Scratch.PART + 1, blockRows, false);
+        Scratch scratch = Scratch.local();
+        float[] e = scratch.floats(Scratch.PART, blockRows * cols, false);
+        float[] max = scratch.floats(Scratch.PART + 1, blockRows, false);
         for (int r0 = from; r0 < to; r0 += blockRows) {
             int rows = Math.min(blockRows, to - r0);
             int xi = xOff + r0 * cols;
@@ -276,8 +277,9 @@ public final class SoftmaxKernels {
     private static void narrowRows(boolean log, double[] x, int xOff, double[] y, int yOff, int cols, int from,
                                    int to) {
         int blockRows = Math.max(1, NARROW_BLOCK / cols);
-        double[] e = Scratch.local().doubles(Scratch.PART, blockRows * cols, false);
-        double[] max = Scratch.local().doubles(Scratch.PART + 1, blockRows, false);
+        Scratch scratch = Scratch.local();
+        double[] e = scratch.doubles(Scratch.PART, blockRows * cols, false);
+        double[] max = scratch.doubles(Scratch.PART + 1, blockRows, false);
         for (int r0 = from; r0 < to; r0 += blockRows) {
             int rows = Math.min(blockRows, to - r0);
             int xi = xOff + r0 * cols;
