@@ -102,13 +102,13 @@ public final class Sequential extends Model {
 
     @Override
     public Tensor call(Tensor x, boolean training) {
-        return run(x, training, layers.size());
+        return run(x, training, false);
     }
 
     /** The logits: the last layer runs without its final activation (an Activation layer passes its input on). */
     @Override
     protected Tensor callWithoutFinalActivation(Tensor x, boolean training) {
-        return run(x, training, layers.size(), true);
+        return run(x, training, true);
     }
 
     @Override
@@ -116,18 +116,15 @@ public final class Sequential extends Model {
         return layers.get(layers.size() - 1).finalActivation() == kind;
     }
 
-    private Tensor run(Tensor x, boolean training, int count) {
-        return run(x, training, count, false);
-    }
-
-    /** The first {@code count} layers; the last of them without its final activation when {@code logits}. */
-    private Tensor run(Tensor x, boolean training, int count, boolean logits) {
+    /** Every layer in turn; the last one without its final activation when {@code logits}. */
+    private Tensor run(Tensor x, boolean training, boolean logits) {
         if (!built) {
             throw new IllegalStateException("model: not built; compile with a declared input shape or call fit first");
         }
         // Under a tape the tape owns (and needs) every intermediate; without one they are freed as we go.
         boolean taping = GradientTape.isActive();
         Tensor h = x;
+        int count = layers.size();
         for (int i = 0; i < count; i++) {
             Layer layer = layers.get(i);
             Tensor next = logits && i == count - 1 ? layer.forwardWithoutFinalActivation(h, training)
