@@ -41,6 +41,21 @@ final class Checks {
         }
     }
 
+    /**
+     * {@code out} is open, contiguous, and either the very same elements as {@code input} or memory
+     * apart from it: kernels may write in place but not over an input they still read.
+     */
+    static void writableOutput(String operation, Tensor out, Tensor input) {
+        out.checkOpen(operation);
+        if (!out.isContiguous()) {
+            throw new IllegalArgumentException(operation + ": output " + out.shape() + " must be contiguous");
+        }
+        if (out.sharesBuffer(input) && !out.sameElements(input)) {
+            throw new IllegalArgumentException(operation + ": output " + out.shape() + " overlaps input "
+                    + input.shape() + " without being the same elements");
+        }
+    }
+
     static void onBackend(String operation, Tensor t, Backend backend) {
         t.checkOpen(operation);
         if (t.backend() != backend) {

@@ -16,7 +16,8 @@ import java.util.Arrays;
  *
  * <p>A tensor holds device memory: close it (or create it inside a {@link Scope}) when done. Using
  * a closed tensor throws {@link IllegalStateException}. Operations never modify their inputs
- * except the explicitly in-place ones ({@code assign}, the optimiser updates in {@link Updates}).
+ * except the explicitly in-place ones ({@code assign}, {@code copyFrom}, {@code fill}, the {@code ...Into}
+ * methods writing to their output, the optimiser updates in {@link Updates}).
  */
 public final class Tensor implements AutoCloseable {
     private final Storage storage;
@@ -59,9 +60,7 @@ public final class Tensor implements AutoCloseable {
 
     /** A tensor with every element equal to {@code value}. */
     public static Tensor full(Backend backend, DType dtype, double value, int... dims) {
-        Tensor t = zeros(backend, dtype, Shape.of(dims));
-        backend.fill(t.span(), t.size(), value);
-        return t;
+        return zeros(backend, dtype, Shape.of(dims)).fill(value);
     }
 
     /** An F32 tensor holding {@code data} in row-major order. */
@@ -80,6 +79,16 @@ public final class Tensor implements AutoCloseable {
         Tensor t = zeros(backend, DType.F64, shape);
         backend.write(t.span(), data, 0, data.length);
         return t;
+    }
+
+    /** A tensor of {@code dtype} holding {@code data} in row-major order (rounded to nearest for F32). */
+    public static Tensor of(Backend backend, DType dtype, double[] data, int... dims) {
+        if (backend == null || dtype == null || data == null) {
+            throw new IllegalArgumentException("of: backend, dtype and data must not be null");
+        }
+        Shape shape = Shape.of(dims);
+        checkLength("of", data.length, shape);
+        return zeros(backend, dtype, shape).copyFrom(data);
     }
 
     public static Tensor of(float[] data, int... dims) {
@@ -166,6 +175,22 @@ public final class Tensor implements AutoCloseable {
         return contiguous;
     }
 
+    /** Whether both tensors are views of the same device buffer. */
+    boolean sharesBuffer(Tensor other) {
+        return storage == other.storage;
+    }
+
+    /** Whether {@code other} addresses exactly this tensor's elements in the same order (an allowed alias). */
+    boolean sameElements(Tensor other) {
+        return storage == other.storage && offset == other.offset && shape.equals(other.shape)
+                && Arrays.equals(strides, other.strides);
+    }
+
+    /** The stride of {@code axis} (0-based, non-negative) without copying the strides. */
+    int stride(int axis) {
+        return strides[axis];
+    }
+
     /** Where this tensor's first element lives, for direct SPI calls. */
     public Span span() {
         checkOpen("span");
@@ -198,6 +223,57 @@ public final class Tensor implements AutoCloseable {
             backend().read(c.span(), out, 0, out.length);
             return out;
         }
+    }
+
+    /**
+     * Overwrites this contiguous tensor's elements, in place, with {@code data} in row-major order
+     * (rounded to nearest when this tensor is F32); returns this.
+     */
+    public Tensor copyFrom(double[] data) {
+        checkWritable("copyFrom", data == null ? -1 : data.length);
+        if (dtype == DType.F64) {
+            backend().write(span(), data, 0, data.length);
+        } else {
+            float[] f = new float[data.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) data[i];
+            }
+            backend().write(span(), f, 0, f.length);
+        }
+        return this;
+    }
+
+    /** Overwrites this contiguous tensor's elements, in place, with {@code data} in row-major order; returns this. */
+    public Tensor copyFrom(float[] data) {
+        checkWritable("copyFrom", data == null ? -1 : data.length);
+        if (dtype == DType.F32) {
+            backend().write(span(), data, 0, data.length);
+        } else {
+            double[] d = new double[data.length];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = data[i];
+            }
+            backend().write(span(), d, 0, d.length);
+        }
+        return this;
+    }
+
+    /** Sets every element of this contiguous tensor to {@code value}, in place; returns this. */
+    public Tensor fill(double value) {
+        checkWritable("fill", size());
+        backend().fill(span(), size(), value);
+        return this;
+    }
+
+    private void checkWritable(String operation, int length) {
+        checkOpen(operation);
+        if (length < 0) {
+            throw new IllegalArgumentException(operation + ": data must not be null");
+        }
+        if (!contiguous) {
+            throw new IllegalStateException(operation + ": target view " + shape + " is not contiguous");
+        }
+        checkLength(operation, length, shape);
     }
 
     /** The single element of a one-element tensor. */
@@ -264,6 +340,34 @@ public final class Tensor implements AutoCloseable {
         int[] d = shape.dims();
         d[0] = end - start;
         return view(Shape.of(d), strides.clone(), offset + start * strides[0]);
+    }
+
+    /**
+     * A view of this tensor broadcast numpy-style to {@code dims} (no copy): axes are aligned from the
+     * right, and an axis of size 1 (or a missing leading one) repeats through a zero stride. The view
+     * is read-only in effect: {@link #copy()} makes it dense.
+     */
+    public Tensor broadcastTo(int... dims) {
+        checkOpen("broadcastTo");
+        Shape target = Shape.of(dims);
+        int r = target.rank();
+        int q = rank();
+        if (q > r) {
+            throw new IllegalArgumentException("broadcastTo: cannot broadcast " + shape + " to the lower rank " + target);
+        }
+        int[] s = new int[r];
+        for (int i = 0; i < r; i++) {
+            int j = i - (r - q);
+            if (j < 0 || (shape.dim(j) == 1 && target.dim(i) != 1)) {
+                s[i] = 0;
+            } else if (shape.dim(j) == target.dim(i)) {
+                s[i] = strides[j];
+            } else {
+                throw new IllegalArgumentException("broadcastTo: cannot broadcast " + shape + " to " + target
+                        + " (axis " + j + " has size " + shape.dim(j) + ")");
+            }
+        }
+        return view(target, s, offset);
     }
 
     /** A dense copy on the same backend and dtype. */
