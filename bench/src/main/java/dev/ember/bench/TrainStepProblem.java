@@ -42,8 +42,7 @@ public final class TrainStepProblem implements AutoCloseable {
             }
             layers.add(d.kernelInitializer(Initializers.heNormal()));
         }
-        boolean softmax = network == TrainNetwork.MLP;
-        layers.add(softmax ? Activation.softmax() : Activation.sigmoid());
+        boolean softmax = network == TrainNetwork.MLP;   // the last Dense gives logits; the loss applies the activation
         this.model = new Sequential(layers);
         model.backend(backend).dtype(DType.F32).seed(42);
         model.compile(new Adam(1e-3), softmax ? Losses.categoricalCrossEntropy() : Losses.binaryCrossEntropy());

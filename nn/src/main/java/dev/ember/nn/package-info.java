@@ -19,15 +19,17 @@
  * var model = new Sequential(
  *         new Dense(2, 10).kernelInitializer(Initializers.heNormal()), Activation.relu(),
  *         new Dense(5).kernelInitializer(Initializers.heNormal()), Activation.relu(),
- *         new Dense(1), Activation.sigmoid());
+ *         new Dense(1));                                  // logits
  * model.seed(3).regularization(new L2Regularization(0.7));
  * model.compile(new Adam(0.01), Losses.binaryCrossEntropy(), Metrics.binaryAccuracy());
  * History h = model.fit(train, FitOptions.defaults().epochs(300).batchSize(64).validation(dev));
  * Map<String, Double> test = model.evaluate(testSet, 256);
  * model.close();
  * }</pre>
- * The final sigmoid (softmax) is fused into binary (categorical) cross-entropy during training, which
- * then works on logits; {@code predict} returns probabilities.
+ * The cross-entropy losses take logits and own the output activation: binary (categorical)
+ * cross-entropy applies the sigmoid (softmax) itself in one stable fused form, so the model ends in a
+ * plain {@code Dense}; {@code predict} and the metrics get the probabilities through
+ * {@link dev.ember.nn.losses.Loss#predictions}, and {@code call} returns the logits.
  *
  * <p>Training with the tape:
  * <pre>{@code

@@ -117,8 +117,7 @@ final class BatchNormExperiment implements Experiment {
             }
             layers.add(Activation.relu());
         }
-        layers.add(new Dense(10));
-        layers.add(Activation.softmax());
+        layers.add(new Dense(10));   // logits: categorical cross-entropy applies the softmax
         List<double[]> costs = new ArrayList<>();
         List<Double> devPerEpoch = new ArrayList<>();
         Integer stepsToTarget = null;

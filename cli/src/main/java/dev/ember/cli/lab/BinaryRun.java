@@ -115,7 +115,7 @@ final class BinaryRun {
                 }
             }
         }
-        layers.add(Activation.sigmoid());
+        // no sigmoid layer: the loss applies it to the logits, and predict() returns probabilities
         String unit = batchSize == 0 ? "iteration" : "epoch";
         List<double[]> costs = new ArrayList<>();
         int every = epochs >= 1500 ? 100 : Math.max(1, epochs / 15);

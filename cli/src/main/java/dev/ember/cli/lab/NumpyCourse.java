@@ -6,7 +6,6 @@ import dev.ember.nn.autodiff.Recorder;
 import dev.ember.nn.data.Shuffler;
 import dev.ember.nn.init.Initializer;
 import dev.ember.nn.init.Initializers;
-import dev.ember.nn.layers.Activation;
 import dev.ember.nn.layers.MaskSource;
 import dev.ember.nn.losses.Loss;
 import dev.ember.nn.random.NumpyRandomState;
@@ -113,7 +112,7 @@ final class NumpyCourse {
     }
 
     /**
-     * Binary cross-entropy computed as the numpy original computes it, for a model ending in a sigmoid:
+     * Binary cross-entropy on the logits {@code z} computed as the numpy original computes it from its sigmoid:
      * {@code a = 1/(1+exp(-z))}, {@code logprobs = -log(a)·y + -log(1-a)·(1-y)},
      * {@code cost = nansum(logprobs)/m} — so a saturated sigmoid gives the original's {@code inf}. The
      * gradient is the original's {@code (a - y)/m}.
@@ -126,18 +125,7 @@ final class NumpyCourse {
             }
 
             @Override
-            public Tensor compute(Tensor outputs, Tensor labels) {
-                throw new UnsupportedOperationException("numpy-style cross-entropy works on the logits of a model"
-                        + " ending in a sigmoid");
-            }
-
-            @Override
-            public Activation.Kind fusedActivation() {
-                return Activation.Kind.SIGMOID;
-            }
-
-            @Override
-            public Tensor fromLogits(Tensor z, Tensor y) {
+            public Tensor compute(Tensor z, Tensor y) {
                 double[] zs = z.toDoubleArray();
                 double[] ys = y.toDoubleArray();
                 double sum = 0;
@@ -159,6 +147,11 @@ final class NumpyCourse {
                     }
                     return new Tensor[] {dz, null};
                 });
+            }
+
+            @Override
+            public Tensor predictions(Tensor z) {
+                return z.sigmoid();
             }
         };
     }

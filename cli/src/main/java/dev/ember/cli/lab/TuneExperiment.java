@@ -775,8 +775,7 @@ final class TuneExperiment implements Experiment {
         layers.add(new Dropout(h.keep()));
         layers.add(new Dense(h.hidden2()).activation(Activation.relu()));
         layers.add(new Dropout(h.keep()));
-        layers.add(new Dense(10));
-        layers.add(Activation.softmax());
+        layers.add(new Dense(10));   // logits: categorical cross-entropy applies the softmax
         return new Sequential(layers);
     }
 

@@ -62,16 +62,7 @@ public final class Variable implements AutoCloseable {
             throw new IllegalArgumentException("variable '" + name + "': " + data.length
                     + " values do not fill shape " + shape);
         }
-        Tensor t = Tensor.zeros(backend, dtype, shape);
-        if (dtype == DType.F64) {
-            backend.write(t.span(), data, 0, data.length);
-        } else {
-            float[] f = new float[data.length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) data[i];
-            }
-            backend.write(t.span(), f, 0, f.length);
-        }
+        Tensor t = Tensor.of(backend, dtype, data, dims);
         return new Variable(name, t, true);
     }
 
@@ -121,15 +112,7 @@ public final class Variable implements AutoCloseable {
             throw new IllegalArgumentException("variable '" + name + "'.assign: " + data.length
                     + " values for shape " + value.shape());
         }
-        if (value.dtype() == DType.F64) {
-            value.backend().write(value.span(), data, 0, data.length);
-        } else {
-            float[] f = new float[data.length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) data[i];
-            }
-            value.backend().write(value.span(), f, 0, f.length);
-        }
+        value.copyFrom(data);
         return this;
     }
 

@@ -3,7 +3,6 @@ package dev.ember.nn.check;
 import dev.ember.core.DType;
 import dev.ember.core.Scope;
 import dev.ember.core.Tensor;
-import dev.ember.core.spi.Span;
 import dev.ember.nn.autodiff.GradientTape;
 import dev.ember.nn.autodiff.Variable;
 
@@ -85,33 +84,34 @@ public final class GradientCheck {
         Map<String, Double> perParameter = new LinkedHashMap<>();
         PriorityQueue<GradientEntry> worst = new PriorityQueue<>(
                 Comparator.comparingDouble(GradientEntry::absoluteDifference));
-        double[] one = new double[1];
         for (int p = 0; p < parameters.size(); p++) {
             Variable v = parameters.get(p);
-            Tensor value = v.value();
-            Span base = value.span();
             int n = v.size();
+            double[] base = v.toDoubleArray();
             int stride = Math.max(1, (int) Math.ceil(n / (double) Math.min(n, maxEntriesPerParameter)));
             double pd = 0;
             double pa = 0;
             double pn = 0;
-            for (int i = 0; i < n; i += stride) {
-                Span at = new Span(base.buffer(), base.offset() + i);
-                value.backend().read(at, one, 0, 1);
-                double theta = one[0];
-                double plus = evaluate(at, theta + epsilon);
-                double minus = evaluate(at, theta - epsilon);
-                one[0] = theta;
-                value.backend().write(at, one, 0, 1);
-                double numeric = (plus - minus) / (2 * epsilon);
-                double a = analytic[p][i];
-                pd += (a - numeric) * (a - numeric);
-                pa += a * a;
-                pn += numeric * numeric;
-                checked++;
-                worst.add(new GradientEntry(v.name(), i, a, numeric));
-                if (worst.size() > worstEntries) {
-                    worst.poll();
+            try (Tensor flat = v.value().reshape(n)) {
+                for (int i = 0; i < n; i += stride) {
+                    double theta = base[i];
+                    double plus;
+                    double minus;
+                    try (Tensor at = flat.slice(i, i + 1)) {   // the one element, written in place
+                        plus = evaluate(at, theta + epsilon);
+                        minus = evaluate(at, theta - epsilon);
+                        at.copyFrom(new double[] {theta});
+                    }
+                    double numeric = (plus - minus) / (2 * epsilon);
+                    double a = analytic[p][i];
+                    pd += (a - numeric) * (a - numeric);
+                    pa += a * a;
+                    pn += numeric * numeric;
+                    checked++;
+                    worst.add(new GradientEntry(v.name(), i, a, numeric));
+                    if (worst.size() > worstEntries) {
+                        worst.poll();
+                    }
                 }
             }
             perParameter.put(v.name(), ratio(pd, pa, pn));
@@ -129,8 +129,8 @@ public final class GradientCheck {
         return denom == 0 ? 0 : Math.sqrt(diffSq) / denom;
     }
 
-    private double evaluate(Span at, double theta) {
-        at.buffer().backend().write(at, new double[] {theta}, 0, 1);
+    private double evaluate(Tensor at, double theta) {
+        at.copyFrom(new double[] {theta});
         try (Scope scope = Scope.open()) {   // frees the forward pass's intermediates too
             return scalar(loss.get());
         }

@@ -66,7 +66,7 @@ public final class DeviceLoader implements AutoCloseable {
                     System.arraycopy(values, order[i] * per, staged, i * per, per);
                 }
             }
-            backend.write(target.span(), staged, 0, staged.length);
+            target.copyFrom(staged);
         } else {
             float[] staged = new float[values.length];
             for (int i = 0; i < n; i++) {
@@ -76,7 +76,7 @@ public final class DeviceLoader implements AutoCloseable {
                     staged[dst + k] = (float) values[src + k];
                 }
             }
-            backend.write(target.span(), staged, 0, staged.length);
+            target.copyFrom(staged);
         }
     }
 

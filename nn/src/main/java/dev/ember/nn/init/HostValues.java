@@ -35,16 +35,6 @@ public record HostValues(double[] values, boolean transposed) implements Initial
                 }
             }
         }
-        Tensor t = Tensor.zeros(backend, dtype, shape);
-        if (dtype == DType.F64) {
-            backend.write(t.span(), data, 0, data.length);
-        } else {
-            float[] f = new float[data.length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) data[i];
-            }
-            backend.write(t.span(), f, 0, f.length);
-        }
-        return t;
+        return Tensor.of(backend, dtype, data, shape.dims());
     }
 }

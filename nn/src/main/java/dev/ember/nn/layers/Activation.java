@@ -89,17 +89,6 @@ public final class Activation extends Layer {
     }
 
     @Override
-    public Kind finalActivation() {
-        return kindOf;
-    }
-
-    /** The input itself: this layer is nothing but its final activation. */
-    @Override
-    public Tensor forwardWithoutFinalActivation(Tensor x, boolean training) {
-        return x;
-    }
-
-    @Override
     public Tensor forward(Tensor x, boolean training) {
         return switch (kindOf) {
             case RELU -> F.relu(x);

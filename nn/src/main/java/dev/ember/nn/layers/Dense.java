@@ -118,12 +118,12 @@ public final class Dense extends Layer {
 
     @Override
     public Tensor forward(Tensor x, boolean training) {
+        checkInput(x);
         dev.ember.core.spi.Activation act = activation.pointwise();
         if (act != null && bias != null) {
-            checkInput(x);
             return F.dense(x, kernel.value(), bias.value(), act, activation.slope());   // bias + activation fused
         }
-        Tensor z = forwardWithoutFinalActivation(x, training);
+        Tensor z = F.dense(x, kernel.value(), bias == null ? null : bias.value());
         if (act == null) {
             return z;
         }
@@ -132,18 +132,6 @@ public final class Dense extends Layer {
             z.close();   // no tape owns it
         }
         return y;
-    }
-
-    @Override
-    public Activation.Kind finalActivation() {
-        return activation.function();
-    }
-
-    /** {@code x @ W + b} without the fused activation. */
-    @Override
-    public Tensor forwardWithoutFinalActivation(Tensor x, boolean training) {
-        checkInput(x);
-        return F.dense(x, kernel.value(), bias == null ? null : bias.value());
     }
 
     private void checkInput(Tensor x) {

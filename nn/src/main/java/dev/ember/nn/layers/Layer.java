@@ -28,19 +28,6 @@ public abstract class Layer implements AutoCloseable {
     /** The forward pass on a built layer. */
     public abstract Tensor forward(Tensor x, boolean training);
 
-    /**
-     * The point-wise function this layer's output ends with, which a loss may fuse with itself
-     * (sigmoid or softmax cross-entropy on logits), or null when there is none to take off.
-     */
-    public Activation.Kind finalActivation() {
-        return null;
-    }
-
-    /** The forward pass without {@link #finalActivation()}: the logits a fusing loss works on. */
-    public Tensor forwardWithoutFinalActivation(Tensor x, boolean training) {
-        return forward(x, training);
-    }
-
     /** Builds the layer once; a second call with another input shape is an error naming the layer. */
     public final Shape build(Shape input, BuildContext context) {
         if (outputShape != null) {

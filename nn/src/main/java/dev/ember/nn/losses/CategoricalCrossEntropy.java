@@ -1,15 +1,14 @@
 package dev.ember.nn.losses;
 
 import dev.ember.core.Tensor;
-import dev.ember.nn.layers.Activation;
 import dev.ember.nn.ops.F;
 
 /**
- * Softmax cross-entropy against one-hot labels {@code [batch, classes]}, averaged over the batch and
- * computed through log-softmax. With {@code fromLogits} outputs are logits; otherwise a model ending
- * in softmax is trained on its logits automatically.
+ * Softmax cross-entropy on logits {@code [batch, classes]} against one-hot (or soft) labels, averaged
+ * over the batch and computed through log-softmax (stable for logits of any size). The model ends
+ * without a softmax; {@link #predictions} are the row-wise softmax.
  */
-public record CategoricalCrossEntropy(boolean fromLogits) implements Loss {
+public record CategoricalCrossEntropy() implements Loss {
     @Override
     public String name() {
         return "categorical_crossentropy";
@@ -17,20 +16,11 @@ public record CategoricalCrossEntropy(boolean fromLogits) implements Loss {
 
     @Override
     public Tensor compute(Tensor outputs, Tensor labels) {
-        if (fromLogits) {
-            return F.softmaxCrossEntropy(outputs, labels);
-        }
-        Tensor logs = F.log(F.addScalar(outputs, 1e-12));
-        return F.scale(F.sum(F.mul(labels, logs)), -1.0 / outputs.dim(0));
+        return F.softmaxCrossEntropy(outputs, labels);
     }
 
     @Override
-    public Activation.Kind fusedActivation() {
-        return fromLogits ? null : Activation.Kind.SOFTMAX;
-    }
-
-    @Override
-    public Tensor fromLogits(Tensor logits, Tensor labels) {
-        return F.softmaxCrossEntropy(logits, labels);
+    public Tensor predictions(Tensor outputs) {
+        return outputs.softmax();
     }
 }

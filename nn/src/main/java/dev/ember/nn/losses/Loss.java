@@ -1,28 +1,28 @@
 package dev.ember.nn.losses;
 
 import dev.ember.core.Tensor;
-import dev.ember.nn.layers.Activation;
 
 /**
  * A training objective: a scalar from the model's outputs and the labels, recorded on the tape.
  *
- * <p>A loss meant for probabilities may name the output activation it undoes ({@link #fusedActivation}):
- * when the model ends in that activation, training skips it and calls {@link #fromLogits} on the
- * pre-activation values instead, which is exact and numerically stable.
+ * <p><b>The output activation belongs to the loss.</b> A model outputs whatever its last layer
+ * computes. The cross-entropies take <em>logits</em> and apply the sigmoid or softmax themselves,
+ * fused with the logarithm in one numerically stable form (as PyTorch's {@code BCEWithLogitsLoss}
+ * and {@code CrossEntropyLoss}, or Keras with {@code from_logits=True}); so a classifier ends in a
+ * plain {@code Dense} layer, never in a sigmoid or softmax. {@link #predictions} applies that same
+ * activation to the outputs: it is what {@code Model.predict} returns and what metrics see.
  */
 public interface Loss {
     String name();
 
-    /** The loss of {@code outputs} (what the model returns) against {@code labels}. */
+    /** The loss of {@code outputs} (what the model returns) against {@code labels}, recorded on the tape. */
     Tensor compute(Tensor outputs, Tensor labels);
 
-    /** The output activation this loss can absorb, or null. */
-    default Activation.Kind fusedActivation() {
-        return null;
-    }
-
-    /** The loss computed from the values before {@link #fusedActivation()}. */
-    default Tensor fromLogits(Tensor logits, Tensor labels) {
-        throw new UnsupportedOperationException(name() + ": no logits form");
+    /**
+     * The predictions the outputs stand for: probabilities for a loss on logits (a new tensor), the
+     * outputs themselves otherwise (the default, returning {@code outputs}). Not recorded on the tape.
+     */
+    default Tensor predictions(Tensor outputs) {
+        return outputs;
     }
 }

@@ -1,28 +1,18 @@
 package dev.ember.nn.losses;
 
-/** The standard losses. */
+/** The standard losses. The cross-entropies take logits and own the output activation (see {@link Loss}). */
 public final class Losses {
     private Losses() {
     }
 
-    /** Binary cross-entropy on probabilities (a final sigmoid is fused away during training). */
+    /** Binary cross-entropy on logits: the sigmoid is applied inside the loss (the model ends in a plain Dense). */
     public static Loss binaryCrossEntropy() {
-        return new BinaryCrossEntropy(false);
+        return new BinaryCrossEntropy();
     }
 
-    /** Binary cross-entropy on logits (the model has no final sigmoid). */
-    public static Loss binaryCrossEntropyFromLogits() {
-        return new BinaryCrossEntropy(true);
-    }
-
-    /** Softmax cross-entropy on probabilities (a final softmax is fused away during training). */
+    /** Softmax cross-entropy on logits: the softmax is applied inside the loss (the model ends in a plain Dense). */
     public static Loss categoricalCrossEntropy() {
-        return new CategoricalCrossEntropy(false);
-    }
-
-    /** Softmax cross-entropy on logits. */
-    public static Loss categoricalCrossEntropyFromLogits() {
-        return new CategoricalCrossEntropy(true);
+        return new CategoricalCrossEntropy();
     }
 
     public static Loss meanSquaredError() {

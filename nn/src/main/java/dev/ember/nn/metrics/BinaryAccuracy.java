@@ -2,7 +2,7 @@ package dev.ember.nn.metrics;
 
 import dev.ember.core.Tensor;
 
-/** Fraction of outputs on the right side of the threshold (0.5 on probabilities, 0 on logits). */
+/** Fraction of predicted probabilities on the right side of the threshold (default 0.5). */
 public record BinaryAccuracy(double threshold) implements Metric {
     public BinaryAccuracy() {
         this(0.5);
@@ -14,9 +14,8 @@ public record BinaryAccuracy(double threshold) implements Metric {
     }
 
     @Override
-    public Tensor batchTotal(Tensor outputs, Tensor labels, boolean logits) {
-        double t = logits ? Math.log(threshold / (1 - threshold)) : threshold;
-        try (Tensor thr = Tensor.full(outputs.backend(), outputs.dtype(), t);
+    public Tensor batchTotal(Tensor outputs, Tensor labels) {
+        try (Tensor thr = Tensor.full(outputs.backend(), outputs.dtype(), threshold);
              Tensor pred = outputs.greater(thr); Tensor diff = pred.sub(labels); Tensor wrong = diff.abs();
              Tensor wrongTotal = wrong.sum(); Tensor negative = wrongTotal.mul(-1.0 / outputs.dim(-1))) {
             // correct = examples - wrong, averaged over output columns

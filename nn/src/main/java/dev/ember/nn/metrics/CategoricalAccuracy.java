@@ -10,7 +10,7 @@ public record CategoricalAccuracy() implements Metric {
     }
 
     @Override
-    public Tensor batchTotal(Tensor outputs, Tensor labels, boolean logits) {
+    public Tensor batchTotal(Tensor outputs, Tensor labels) {
         try (Tensor p = outputs.argmax(-1); Tensor l = labels.argmax(-1); Tensor d = p.sub(l); Tensor a = d.abs();
              Tensor c = a.clampMax(1); Tensor wrong = c.sum(); Tensor negative = wrong.neg()) {
             return negative.add(outputs.dim(0));

@@ -12,7 +12,8 @@ public interface Metric {
     /**
      * The metric summed over the examples of a batch, as a scalar tensor the caller closes.
      *
-     * @param logits whether {@code outputs} are the values before the model's final sigmoid/softmax
+     * @param predictions the model's predictions ({@link dev.ember.nn.losses.Loss#predictions}):
+     *                    probabilities for a classifier trained with a cross-entropy
      */
-    Tensor batchTotal(Tensor outputs, Tensor labels, boolean logits);
+    Tensor batchTotal(Tensor predictions, Tensor labels);
 }

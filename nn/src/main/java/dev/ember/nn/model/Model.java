@@ -9,7 +9,6 @@ import dev.ember.core.spi.Backend;
 import dev.ember.nn.autodiff.GradientTape;
 import dev.ember.nn.autodiff.Variable;
 import dev.ember.nn.data.Dataset;
-import dev.ember.nn.layers.Activation;
 import dev.ember.nn.losses.L2Regularization;
 import dev.ember.nn.losses.Loss;
 import dev.ember.nn.metrics.Metric;
@@ -38,7 +37,6 @@ public abstract class Model implements AutoCloseable {
     private Loss loss;
     private List<Metric> metrics = List.of();
     private L2Regularization l2;
-    private boolean fuseOutput;
     private final List<GradientObserver> observers = new ArrayList<>();
     private long steps;
 
@@ -88,14 +86,16 @@ public abstract class Model implements AutoCloseable {
 
     // ---------------------------------------------------------------- what subclasses provide
 
-    /** The forward pass; in training mode dropout is active and batch norm uses batch statistics. */
+    /**
+     * The forward pass: the outputs of the last layer (logits for a classifier trained with a
+     * cross-entropy; {@link #predict} gives probabilities). In training mode dropout is active and
+     * batch norm uses batch statistics.
+     */
     public abstract Tensor call(Tensor x, boolean training);
 
-    /** The forward pass without the final activation (only when {@link #endsWith} it). */
-    protected abstract Tensor callWithoutFinalActivation(Tensor x, boolean training);
-
-    /** Whether the last layer is this activation. */
-    protected abstract boolean endsWith(Activation.Kind kind);
+    /** Rejects a loss this model cannot be trained with, naming the fix (called by {@link #compile}). */
+    protected void checkLoss(Loss lossFunction) {
+    }
 
     /** Builds every layer for per-example inputs of {@code inputShape}; returns the per-example output shape. */
     public abstract Shape build(Shape inputShape);
@@ -126,6 +126,7 @@ public abstract class Model implements AutoCloseable {
         if (opt == null || lossFunction == null) {
             throw new IllegalArgumentException("compile: optimizer and loss are required");
         }
+        checkLoss(lossFunction);
         if (optimizer != null && optimizer != opt) {
             optimizer.close();   // re-compiling: free the old optimiser's state
         }
@@ -136,11 +137,6 @@ public abstract class Model implements AutoCloseable {
             build(inputShape());
         }
         return this;
-    }
-
-    private void updateFusion() {
-        Activation.Kind fusable = loss.fusedActivation();
-        this.fuseOutput = fusable != null && endsWith(fusable);
     }
 
     public Optimizer optimizer() {
@@ -172,9 +168,9 @@ public abstract class Model implements AutoCloseable {
         ensureBuilt(x);
         List<Variable> params = trainableVariables();
         try (GradientTape tape = new GradientTape()) {
-            Tensor out = fuseOutput ? callWithoutFinalActivation(x, true) : call(x, true);
+            Tensor out = call(x, true);
             checkLabels(out, y);
-            Tensor l = fuseOutput ? loss.fromLogits(out, y) : loss.compute(out, y);
+            Tensor l = loss.compute(out, y);
             if (l2 != null) {
                 Tensor penalty = l2.penalty(regularizedVariables(), x.dim(0));
                 if (penalty != null) {
@@ -195,11 +191,7 @@ public abstract class Model implements AutoCloseable {
                     }
                 }
             }
-            List<Tensor> totals = new ArrayList<>(metrics.size());
-            for (Metric m : metrics) {
-                totals.add(m.batchTotal(out, y, fuseOutput));
-            }
-            return new StepResult(tape.keep(l), totals, x.dim(0));
+            return new StepResult(tape.keep(l), metricTotals(out, y), x.dim(0));
         }
     }
 
@@ -208,21 +200,38 @@ public abstract class Model implements AutoCloseable {
         requireCompiled("evaluate");
         ensureBuilt(x);
         try (Scope scope = Scope.open()) {
-            Tensor out = fuseOutput ? callWithoutFinalActivation(x, false) : call(x, false);
+            Tensor out = call(x, false);
             checkLabels(out, y);
-            Tensor l = fuseOutput ? loss.fromLogits(out, y) : loss.compute(out, y);
+            Tensor l = loss.compute(out, y);
             if (l2 != null) {
                 Tensor penalty = l2.penalty(regularizedVariables(), x.dim(0));
                 if (penalty != null) {
                     l = F.add(l, penalty);
                 }
             }
-            List<Tensor> totals = new ArrayList<>(metrics.size());
-            for (Metric m : metrics) {
-                totals.add(scope.keep(m.batchTotal(out, y, fuseOutput)));
-            }
+            List<Tensor> totals = metricTotals(out, y);
+            totals.forEach(scope::keep);
             return new StepResult(scope.keep(l), totals, x.dim(0));
         }
+    }
+
+    /** Each metric's batch total on the loss's predictions (computed once, only when there are metrics). */
+    private List<Tensor> metricTotals(Tensor out, Tensor y) {
+        List<Tensor> totals = new ArrayList<>(metrics.size());
+        if (metrics.isEmpty()) {
+            return totals;
+        }
+        Tensor p = loss.predictions(out);
+        try {
+            for (Metric m : metrics) {
+                totals.add(m.batchTotal(p, y));
+            }
+        } finally {
+            if (p != out) {
+                p.close();
+            }
+        }
+        return totals;
     }
 
     private void checkLabels(Tensor out, Tensor y) {
@@ -251,16 +260,22 @@ public abstract class Model implements AutoCloseable {
         return Evaluator.evaluate(this, data, batchSize, "");
     }
 
-    /** Outputs for {@code x [batch, ...]} in inference mode; the caller owns the result. */
+    /**
+     * Predictions for {@code x [batch, ...]} in inference mode: the outputs passed through the compiled
+     * loss's {@link Loss#predictions} — probabilities for the cross-entropies, which take logits; the
+     * outputs themselves for other losses or before {@code compile}. {@link #call} gives the raw
+     * outputs. The caller owns the result.
+     */
     public Tensor predict(Tensor x) {
         ensureBuilt(x);
         try (Scope scope = Scope.open()) {
             Tensor out = call(x, false);
-            return out == x ? scope.keep(x.copy()) : scope.keep(out);
+            Tensor p = loss == null ? out : loss.predictions(out);
+            return p == x ? scope.keep(x.copy()) : scope.keep(p);
         }
     }
 
-    /** Outputs for host rows, as host rows. */
+    /** Predictions ({@link #predict(Tensor)}) for host rows, as host rows. */
     public double[][] predict(double[][] rows) {
         if (rows.length == 0) {
             return new double[0][];
@@ -301,9 +316,6 @@ public abstract class Model implements AutoCloseable {
         } else if (!perExample.equals(inputShape())) {
             throw new IllegalArgumentException("model: built for inputs [batch, " + join(inputShape())
                     + "] but received [batch, " + join(perExample) + "]");
-        }
-        if (loss != null) {
-            updateFusion();
         }
     }
 

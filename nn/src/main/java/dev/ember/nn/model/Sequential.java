@@ -7,6 +7,9 @@ import dev.ember.nn.autodiff.Variable;
 import dev.ember.nn.layers.Activation;
 import dev.ember.nn.layers.BuildContext;
 import dev.ember.nn.layers.Layer;
+import dev.ember.nn.losses.BinaryCrossEntropy;
+import dev.ember.nn.losses.CategoricalCrossEntropy;
+import dev.ember.nn.losses.Loss;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,9 +20,10 @@ import java.util.Set;
  * A stack of layers applied in order:
  * <pre>{@code
  * var model = new Sequential(new Dense(2, 10).kernelInitializer(Initializers.heNormal()), Activation.relu(),
- *                            new Dense(5), Activation.relu(), new Dense(1), Activation.sigmoid());
+ *                            new Dense(5), Activation.relu(), new Dense(1));   // logits: the loss applies the sigmoid
  * model.compile(new Adam(1e-3), Losses.binaryCrossEntropy(), Metrics.binaryAccuracy());
  * History h = model.fit(train, 100, 64, dev);
+ * double[][] p = model.predict(rows);                                          // probabilities
  * }</pre>
  * The input shape comes from {@link #input}, from a first {@code Dense(inputs, units)}, or from the
  * first batch seen.
@@ -100,41 +104,44 @@ public final class Sequential extends Model {
         return outputShape;
     }
 
+    /** Every layer in turn; the output is what the last layer computes. */
     @Override
     public Tensor call(Tensor x, boolean training) {
-        return run(x, training, false);
-    }
-
-    /** The logits: the last layer runs without its final activation (an Activation layer passes its input on). */
-    @Override
-    protected Tensor callWithoutFinalActivation(Tensor x, boolean training) {
-        return run(x, training, true);
-    }
-
-    @Override
-    protected boolean endsWith(Activation.Kind kind) {
-        return layers.get(layers.size() - 1).finalActivation() == kind;
-    }
-
-    /** Every layer in turn; the last one without its final activation when {@code logits}. */
-    private Tensor run(Tensor x, boolean training, boolean logits) {
         if (!built) {
             throw new IllegalStateException("model: not built; compile with a declared input shape or call fit first");
         }
         // Under a tape the tape owns (and needs) every intermediate; without one they are freed as we go.
         boolean taping = GradientTape.isActive();
         Tensor h = x;
-        int count = layers.size();
-        for (int i = 0; i < count; i++) {
-            Layer layer = layers.get(i);
-            Tensor next = logits && i == count - 1 ? layer.forwardWithoutFinalActivation(h, training)
-                    : layer.forward(h, training);
+        for (int i = 0, count = layers.size(); i < count; i++) {
+            Tensor next = layers.get(i).forward(h, training);
             if (!taping && h != x && next != h) {
                 h.close();
             }
             h = next;
         }
         return h;
+    }
+
+    /**
+     * A loss that applies the sigmoid or softmax itself would apply it twice after a last layer that
+     * already does: that mistake fails here, with the fix.
+     */
+    @Override
+    protected void checkLoss(Loss loss) {
+        Activation.Kind last = switch (layers.get(layers.size() - 1)) {
+            case Activation a -> a.function();
+            case dev.ember.nn.layers.Dense d -> d.activation().function();
+            default -> null;
+        };
+        boolean doubled = loss instanceof BinaryCrossEntropy && last == Activation.Kind.SIGMOID
+                || loss instanceof CategoricalCrossEntropy && last == Activation.Kind.SOFTMAX;
+        if (doubled) {
+            String f = last.name().toLowerCase(java.util.Locale.ROOT);
+            throw new IllegalArgumentException("compile: " + loss.name() + " takes logits and applies the " + f
+                    + " itself, but the model already ends in a " + f + ": remove it (predict() returns the"
+                    + " probabilities)");
+        }
     }
 
     @Override

@@ -38,23 +38,8 @@ final class Broadcasting {
 
     /** A new dense tensor of shape {@code target} holding {@code g} broadcast numpy-style (no arithmetic). */
     static Tensor expand(Tensor g, Shape target) {
-        Tensor src = g.isContiguous() ? g : g.copy();
-        try {
-            int r = target.rank();
-            int q = src.rank();
-            int[] srcStrides = src.shape().contiguousStrides();
-            int[] strides = new int[r];
-            for (int i = 0; i < r; i++) {
-                int j = i - (r - q);
-                strides[i] = j < 0 || src.dim(j) == 1 ? 0 : srcStrides[j];
-            }
-            Tensor out = Tensor.zeros(g.backend(), g.dtype(), target);
-            g.backend().copyStrided(src.span(), target.dims(), strides, out.span());
-            return out;
-        } finally {
-            if (src != g) {
-                src.close();
-            }
+        try (Tensor view = g.broadcastTo(target.dims())) {
+            return view.copy();
         }
     }
 

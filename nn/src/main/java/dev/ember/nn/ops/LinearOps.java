@@ -1,11 +1,11 @@
 package dev.ember.nn.ops;
 
 import dev.ember.core.Activations;
+import dev.ember.core.Elementwise;
 import dev.ember.core.LinearAlgebra;
 import dev.ember.core.Tensor;
 import dev.ember.core.spi.Activation;
 import dev.ember.core.spi.BinaryOp;
-import dev.ember.core.spi.Operand;
 import dev.ember.nn.autodiff.Recorder;
 
 /** Matrix product and the fused affine map of a dense layer, with or without its activation. */
@@ -20,23 +20,18 @@ final class LinearOps {
                 needed[1] ? matmulT(a, g, true, false) : null});
     }
 
-    /** {@code x @ w + b} with the bias broadcast over rows written first and the GEMM accumulating onto it. */
+    /** {@code x @ w + b}: the GEMM, then the bias added in place (one pass over the output). */
     static Tensor dense(Tensor x, Tensor w, Tensor b) {
         checkDense(x, w, b);
-        int m = x.dim(0);
-        int n = w.dim(1);
-        Tensor out = Tensor.zeros(x.backend(), x.dtype(), m, n);
-        if (b != null && b.isContiguous()) {
-            // GEMM, then the bias added in place: one pass over the output either way, without a strided gather
+        Tensor out = Tensor.zeros(x.backend(), x.dtype(), x.dim(0), w.dim(1));
+        try {
             LinearAlgebra.gemmInto(1.0, x, w, 0.0, out);
-            x.backend().binary(BinaryOp.ADD, m, n, Operand.dense(out.span(), n), Operand.row(b.span()), out.span());
-        } else {
-            double beta = 0;
             if (b != null) {
-                x.backend().copyStrided(b.span(), new int[] {m, n}, new int[] {0, b.strides()[0]}, out.span());
-                beta = 1;
+                Elementwise.binaryInto(BinaryOp.ADD, out, b, out);
             }
-            LinearAlgebra.gemmInto(1.0, x, w, beta, out);
+        } catch (RuntimeException e) {
+            out.close();   // mismatched dtypes or backends: nothing owns the output yet
+            throw e;
         }
         Tensor[] inputs = b == null ? new Tensor[] {x, w} : new Tensor[] {x, w, b};
         return Recorder.record("dense", out, inputs, (g, needed) -> denseGradients(x, w, inputs.length, g, needed));
@@ -99,33 +94,19 @@ final class LinearOps {
         return r;
     }
 
-    /** {@code op(a) @ op(b)} through transposed views (GEMM flags, no copies). */
+    /** {@code op(a) @ op(b)} through GEMM's transpose flags (no copies, no view tensors). */
     static Tensor matmulT(Tensor a, Tensor b, boolean ta, boolean tb) {
-        if (a.isContiguous() && b.isContiguous() && a.rank() == 2 && b.rank() == 2
-                && a.dtype() == b.dtype() && a.backend() == b.backend()) {
-            // dense operands: straight to the backend's GEMM with transpose flags, no view tensors
-            int m = ta ? a.dim(1) : a.dim(0);
-            int k = ta ? a.dim(0) : a.dim(1);
-            int n = tb ? b.dim(0) : b.dim(1);
-            if ((tb ? b.dim(1) : b.dim(0)) != k) {
-                throw new IllegalArgumentException("matmul: inner dimensions differ: " + a.shape()
-                        + (ta ? "^T" : "") + " x " + b.shape() + (tb ? "^T" : ""));
-            }
-            Tensor c = Tensor.zeros(a.backend(), a.dtype(), m, n);
-            a.backend().gemm(ta, tb, m, n, k, 1.0, a.span(), a.dim(1), b.span(), b.dim(1), 0.0, c.span(), n);
-            return c;
+        if (a.rank() != 2 || b.rank() != 2) {
+            throw new IllegalArgumentException("matmul: operands must be matrices, got " + a.shape() + " and "
+                    + b.shape());
         }
-        Tensor av = ta ? a.transpose() : a;
-        Tensor bv = tb ? b.transpose() : b;
+        Tensor c = Tensor.zeros(a.backend(), a.dtype(), ta ? a.dim(1) : a.dim(0), tb ? b.dim(0) : b.dim(1));
         try {
-            return av.matmul(bv);
-        } finally {
-            if (ta) {
-                av.close();
-            }
-            if (tb) {
-                bv.close();
-            }
+            LinearAlgebra.gemmInto(ta, tb, 1.0, a, b, 0.0, c);
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
         }
+        return c;
     }
 }

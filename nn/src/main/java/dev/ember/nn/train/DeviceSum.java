@@ -1,9 +1,9 @@
 package dev.ember.nn.train;
 
 import dev.ember.core.DType;
+import dev.ember.core.Elementwise;
 import dev.ember.core.Tensor;
 import dev.ember.core.spi.BinaryOp;
-import dev.ember.core.spi.Operand;
 import dev.ember.core.spi.Backend;
 
 /** A running sum kept on the device (in place, one kernel per add), read back only when logged. */
@@ -16,8 +16,7 @@ final class DeviceSum implements AutoCloseable {
 
     /** {@code total += value} for a one-element tensor. */
     void add(Tensor value) {
-        total.backend().binary(BinaryOp.ADD, 1, 1, Operand.scalar(total.span()), Operand.scalar(value.span()),
-                total.span());
+        Elementwise.binaryInto(BinaryOp.ADD, total, value, total);
     }
 
     double read() {
@@ -25,7 +24,7 @@ final class DeviceSum implements AutoCloseable {
     }
 
     void reset() {
-        total.backend().fill(total.span(), 1, 0);
+        total.fill(0);
     }
 
     @Override

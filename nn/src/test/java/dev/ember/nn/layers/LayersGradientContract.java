@@ -40,7 +40,7 @@ public abstract class LayersGradientContract extends BackendTest {
     public void denseWithEveryActivation() {
         try (Tensor x = randn(1, 6, 4); Tensor y = uniform(2, 0, 1, 6, 1);
              Sequential m = new Sequential(new Dense(4, 5), Activation.relu(), new Dense(4), Activation.tanh(),
-                     new Dense(3), Activation.leakyRelu(0.2), new Dense(1), Activation.sigmoid())) {
+                     new Dense(3), Activation.leakyRelu(0.2), new Dense(2), Activation.sigmoid(), new Dense(1))) {
             check(m, Losses.binaryCrossEntropy(), x, y, null);
         }
     }
@@ -50,7 +50,7 @@ public abstract class LayersGradientContract extends BackendTest {
         try (Tensor x = randn(1, 6, 4); Tensor y = uniform(2, 0, 1, 6, 1);
              Sequential m = new Sequential(new Dense(4, 5).activation(Activation.relu()),
                      new Dense(4).activation(Activation.tanh()), new Dense(3).activation(Activation.leakyRelu(0.2)),
-                     new Dense(1).activation(Activation.sigmoid()))) {
+                     new Dense(2).activation(Activation.sigmoid()), new Dense(1))) {
             check(m, Losses.binaryCrossEntropy(), x, y, null);
         }
     }
@@ -93,24 +93,54 @@ public abstract class LayersGradientContract extends BackendTest {
     }
 
     /**
-     * An output layer's fused sigmoid still lets binary cross-entropy work on the logits: with a
-     * logit of 40 and label 0 the loss is 40, where the saturated probability (1.0 in F64) would
-     * give an infinite or clamped loss.
+     * Binary cross-entropy takes the logits and applies the sigmoid itself: with a logit of 40 and
+     * label 0 the loss is 40, where the saturated probability (1.0 in F64) would give an infinite or
+     * clamped loss; predict() gives the probability.
      */
     @Test
-    public void fusedOutputSigmoidGivesTheLossItsLogits() {
-        for (Sequential m : new Sequential[] {new Sequential(new Dense(1, 1).activation(Activation.sigmoid())),
-                new Sequential(new Dense(1, 1), Activation.sigmoid())}) {
-            try (m; Tensor x = f64(new double[] {1}, 1, 1); Tensor y = f64(new double[] {0}, 1, 1)) {
-                m.backend(backend()).dtype(DType.F64).seed(1);
-                m.compile(new dev.ember.nn.optim.Sgd(0.1), Losses.binaryCrossEntropy());   // testStep updates nothing
-                m.build(dev.ember.core.Shape.of(1));
-                m.trainableVariables().get(0).assign(new double[] {40});
-                m.trainableVariables().get(1).assign(new double[] {0});
-                try (dev.ember.nn.model.StepResult r = m.testStep(x, y)) {
-                    assertThat(r.loss().item()).as(m.toString()).isCloseTo(40.0, within(1e-9));
-                }
+    public void binaryCrossEntropyTakesLogitsAndPredictGivesProbabilities() {
+        try (Sequential m = new Sequential(new Dense(1, 1)); Tensor x = f64(new double[] {1}, 1, 1);
+             Tensor y = f64(new double[] {0}, 1, 1)) {
+            m.backend(backend()).dtype(DType.F64).seed(1);
+            m.compile(new dev.ember.nn.optim.Sgd(0.1), Losses.binaryCrossEntropy());   // testStep updates nothing
+            m.build(dev.ember.core.Shape.of(1));
+            m.trainableVariables().get(0).assign(new double[] {-3});
+            m.trainableVariables().get(1).assign(new double[] {43});
+            try (dev.ember.nn.model.StepResult r = m.testStep(x, y)) {
+                assertThat(r.loss().item()).isCloseTo(40.0, within(1e-9));
             }
+            try (Tensor z = m.call(x, false); Tensor p = m.predict(x)) {
+                assertThat(z.item()).isEqualTo(40.0);
+                assertThat(p.item()).isCloseTo(1 / (1 + Math.exp(-40)), within(1e-15));
+            }
+            double[][] rows = m.predict(new double[][] {{0.5}, {14}});   // logits 41.5 and -1
+            assertThat(rows[0][0]).isCloseTo(1 / (1 + Math.exp(-41.5)), within(1e-15));
+            assertThat(rows[1][0]).isCloseTo(1 / (1 + Math.exp(1)), within(1e-15));
+        }
+    }
+
+    /** A model that already ends in the activation a cross-entropy applies fails at compile, naming the fix. */
+    @Test
+    public void aSecondOutputActivationIsRejectedAtCompile() {
+        Object[][] cases = {
+                {new Sequential(new Dense(2, 1), Activation.sigmoid()), Losses.binaryCrossEntropy(), "sigmoid"},
+                {new Sequential(new Dense(2, 1).activation(Activation.sigmoid())), Losses.binaryCrossEntropy(),
+                        "sigmoid"},
+                {new Sequential(new Dense(2, 3), Activation.softmax()), Losses.categoricalCrossEntropy(), "softmax"},
+        };
+        for (Object[] c : cases) {
+            try (Sequential m = (Sequential) c[0]) {
+                Loss loss = (Loss) c[1];
+                assertThatThrownBy(() -> m.compile(new dev.ember.nn.optim.Sgd(0.1), loss))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("compile").hasMessageContaining(loss.name())
+                        .hasMessageContaining("takes logits").hasMessageContaining("remove")
+                        .hasMessageContaining((String) c[2]);
+            }
+        }
+        try (Sequential regression = new Sequential(new Dense(2, 1), Activation.sigmoid())) {
+            regression.compile(new dev.ember.nn.optim.Sgd(0.1), Losses.meanSquaredError());   // no activation of its own
+            assertThat(regression.loss().name()).isEqualTo("mse");
         }
     }
 
@@ -124,7 +154,8 @@ public abstract class LayersGradientContract extends BackendTest {
     public void softmaxOutputWithCategoricalCrossEntropy() {
         try (Tensor x = randn(1, 5, 3);
              Tensor y = f64(new double[] {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1}, 5, 3);
-             Sequential m = new Sequential(new Dense(3, 4), Activation.sigmoid(), new Dense(3), Activation.softmax())) {
+             Sequential m = new Sequential(new Dense(3, 4), Activation.sigmoid(), new Dense(3), Activation.softmax(),
+                     new Dense(3))) {
             check(m, Losses.categoricalCrossEntropy(), x, y, null);
         }
     }
@@ -153,23 +184,37 @@ public abstract class LayersGradientContract extends BackendTest {
                 dev.ember.core.spi.Distribution.BERNOULLI, keep, 1 / keep, 9, 9, shape.dims());
         try (Tensor x = randn(1, 6, 3); Tensor y = uniform(2, 0, 1, 6, 1);
              Sequential m = new Sequential(new Dense(3, 5), Activation.relu(), new Dropout(0.6).masks(fixed),
-                     new Dense(1), Activation.sigmoid())) {
+                     new Dense(1))) {
             check(m, Losses.binaryCrossEntropy(), x, y, null);
         }
     }
 
+    /** The cross-entropies on logits equal the textbook formulas on the probabilities their predictions give. */
     @Test
-    public void theFusedSigmoidLossEqualsTheProbabilityForm() {
-        try (Tensor x = randn(1, 6, 3); Tensor y = uniform(2, 0, 1, 6, 1);
-             Sequential m = new Sequential(new Dense(3, 1).kernelInitializer(Initializers.heNormal()),
-                     Activation.sigmoid())) {
-            m.backend(backend()).dtype(DType.F64);
-            m.build(dev.ember.core.Shape.of(3));
-            try (dev.ember.core.Scope scope = dev.ember.core.Scope.open()) {   // composite losses: free intermediates
-                Tensor a = Losses.binaryCrossEntropy().compute(m.call(x, false), y);
-                Tensor b = F.sigmoidCrossEntropy(m.layers().get(0).forward(x, false), y);
-                assertThat(a.item()).isCloseTo(b.item(), org.assertj.core.api.Assertions.within(1e-9));
+    public void crossEntropiesOnLogitsEqualTheProbabilityForms() {
+        try (dev.ember.core.Scope scope = dev.ember.core.Scope.open()) {   // composite formulas: free intermediates
+            Tensor z = randn(1, 6, 1);
+            Tensor y = uniform(2, 0, 1, 6, 1);
+            Loss bce = Losses.binaryCrossEntropy();
+            double[] p = bce.predictions(z).toDoubleArray();
+            double[] ys = y.toDoubleArray();
+            double expected = 0;
+            for (int i = 0; i < p.length; i++) {
+                expected -= (ys[i] * Math.log(p[i]) + (1 - ys[i]) * Math.log(1 - p[i])) / p.length;
             }
+            assertThat(bce.compute(z, y).item()).isCloseTo(expected, within(1e-12));
+
+            Tensor z3 = randn(3, 4, 3);
+            Tensor onehot = f64(new double[] {1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1}, 4, 3);
+            Loss cce = Losses.categoricalCrossEntropy();
+            double[] q = cce.predictions(z3).toDoubleArray();
+            double[] t = onehot.toDoubleArray();
+            double ce = 0;
+            for (int i = 0; i < q.length; i++) {
+                ce -= t[i] * Math.log(q[i]) / 4;
+            }
+            assertThat(cce.compute(z3, onehot).item()).isCloseTo(ce, within(1e-12));
+            assertThat(Losses.meanSquaredError().predictions(z)).isSameAs(z);
         }
     }
 }

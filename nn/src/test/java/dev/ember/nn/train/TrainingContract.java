@@ -31,7 +31,7 @@ public abstract class TrainingContract extends BackendTest {
         Sequential model = new Sequential(
                 new Dense(2, 10).kernelInitializer(Initializers.heNormal()), Activation.relu(),
                 new Dense(5).kernelInitializer(Initializers.heNormal()), Activation.relu(),
-                new Dense(1).kernelInitializer(Initializers.heNormal()), Activation.sigmoid());
+                new Dense(1).kernelInitializer(Initializers.heNormal()));
         model.backend(backend()).seed(seed);
         return model;
     }
@@ -76,7 +76,7 @@ public abstract class TrainingContract extends BackendTest {
         Dataset test = Csv.resource("circles_test.csv");
         long before = liveBuffers();
         try (Sequential model = new Sequential(new Dense(2, 8), new BatchNorm(), Activation.tanh(),
-                new Dropout(0.9), new Dense(1), Activation.sigmoid())) {
+                new Dropout(0.9), new Dense(1))) {
             model.backend(backend()).seed(1).regularization(new L2Regularization(0.01));
             model.compile(new Adam(0.01), Losses.binaryCrossEntropy(), Metrics.binaryAccuracy());
             History h = model.fit(train, FitOptions.defaults().epochs(500).batchSize(10).validation(test)
@@ -140,7 +140,7 @@ public abstract class TrainingContract extends BackendTest {
         dev.ember.core.spi.Backend[] backends = {backend(), TestBackends.byName("cpu")};
         for (int i = 0; i < 2; i++) {
             try (Sequential m = new Sequential(new Dense(2, 8).kernelInitializer(Initializers.heNormal()),
-                    Activation.relu(), new Dropout(0.8), new Dense(1), Activation.sigmoid())) {
+                    Activation.relu(), new Dropout(0.8), new Dense(1))) {
                 m.backend(backends[i]).seed(11);
                 m.compile(new Adam(0.01), Losses.binaryCrossEntropy());
                 curves[i] = m.fit(train, FitOptions.defaults().epochs(10).batchSize(32).progress(false))
