@@ -113,9 +113,9 @@ public abstract class LayersGradientContract extends BackendTest {
                 assertThat(z.item()).isEqualTo(40.0);
                 assertThat(p.item()).isCloseTo(1 / (1 + Math.exp(-40)), within(1e-15));
             }
-            double[][] rows = m.predict(new double[][] {{0.5}, {14}});   // logits 41.5 and -1
+            double[][] rows = m.predict(new double[][] {{0.5}, {14}});   // logits 41.5 and 1
             assertThat(rows[0][0]).isCloseTo(1 / (1 + Math.exp(-41.5)), within(1e-15));
-            assertThat(rows[1][0]).isCloseTo(1 / (1 + Math.exp(1)), within(1e-15));
+            assertThat(rows[1][0]).isCloseTo(1 / (1 + Math.exp(-1)), within(1e-15));
         }
     }
 
