@@ -61,12 +61,16 @@ public final class Elementwise {
             a.backend().binary(op, 1, n, Operand.dense(a.span(), n), Operand.dense(b.span(), n), out.span());
             return;
         }
-        Shape outShape = broadcastShape(operation, a, b);
-        if (!outShape.equals(out.shape())) {
+        checkRank(operation, a, b);
+        int rows = broadcast(operation, rows(a), rows(b), a, b);
+        int cols = broadcast(operation, cols(a), cols(b), a, b);
+        // out has the broadcast shape: no Shape object built on this per-step path
+        int rank = Math.max(a.rank(), b.rank());
+        if (out.rank() != rank || rows(out) != rows || cols(out) != cols) {
             throw new IllegalArgumentException(operation + ": out has shape " + out.shape() + " but " + a.shape()
-                    + " and " + b.shape() + " broadcast to " + outShape);
+                    + " and " + b.shape() + " broadcast to " + broadcastShape(operation, a, b));
         }
-        a.backend().binary(op, rows(out), cols(out), operand(a), operand(b), out.span());
+        a.backend().binary(op, rows, cols, operand(a), operand(b), out.span());
     }
 
     static Tensor binary(String operation, BinaryOp op, Tensor a, Tensor b) {
@@ -82,11 +86,15 @@ public final class Elementwise {
         return out;
     }
 
-    private static Shape broadcastShape(String operation, Tensor a, Tensor b) {
+    private static void checkRank(String operation, Tensor a, Tensor b) {
         if (a.rank() > 2 || b.rank() > 2) {
             throw new IllegalArgumentException(operation + ": broadcasting supports rank <= 2 (or equal shapes), got "
                     + a.shape() + " and " + b.shape());
         }
+    }
+
+    private static Shape broadcastShape(String operation, Tensor a, Tensor b) {
+        checkRank(operation, a, b);
         int rows = broadcast(operation, rows(a), rows(b), a, b);
         int cols = broadcast(operation, cols(a), cols(b), a, b);
         return a.rank() == 2 || b.rank() == 2 ? Shape.of(rows, cols)
@@ -114,9 +122,9 @@ public final class Elementwise {
 
     /** Strides of a rank <= 2 view as a 2-D operand; a broadcast (size-1) axis gets stride 0. */
     private static Operand operand(Tensor t) {
-        int[] s = t.strides();
-        int rowStride = t.rank() == 2 && t.dim(0) > 1 ? s[0] : 0;
-        int colStride = t.rank() >= 1 && t.dim(-1) > 1 ? s[s.length - 1] : 0;
+        int r = t.rank();
+        int rowStride = r == 2 && t.dim(0) > 1 ? t.stride(0) : 0;
+        int colStride = r >= 1 && t.dim(r - 1) > 1 ? t.stride(r - 1) : 0;
         return new Operand(t.span(), rowStride, colStride);
     }
 }
