@@ -22,7 +22,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * One variant of a 2-D binary experiment: a ReLU MLP ending in a sigmoid, trained with {@code fit}
+ * One variant of a 2-D binary experiment: a ReLU MLP whose logit the binary cross-entropy
+ * turns into a probability (sigmoid), trained with {@code fit}
  * (full batch or mini-batches), its cost recorded every few steps, its accuracies measured, and its
  * decision boundary plotted.
  */
