@@ -170,4 +170,21 @@ public abstract class OpsGradientContract extends BackendTest {
         check(t -> F.meanSquaredError(t[0], t[1]), normal("p", 3, 4, 3), normal("y", 4, 4, 3));
         check(t -> F.sigmoidCrossEntropy(t[0], t[1]), normal("z3", 5, 6, 1), var("soft", uniform(51, 0, 1, 6, 1)));
     }
+
+    /** The losses' one path also takes strided operands (transposed views) and the labels' gradient. */
+    @Test
+    public void lossesOnTransposedViews() {
+        Tensor labels = uniform(52, 0, 1, 3, 4);
+        Tensor oneHot = f64(new double[] {1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0}, 3, 4);   // columns one-hot
+        toClose.add(labels);
+        toClose.add(oneHot);
+        check(t -> F.sigmoidCrossEntropy(F.transpose(t[0]), t[1]), normal("z", 6, 3, 4),
+                var("y", uniform(53, 0, 1, 4, 3)));
+        check(t -> F.sigmoidCrossEntropy(t[0], F.transpose(labels)), normal("z", 7, 4, 3));
+        check(t -> F.softmaxCrossEntropy(F.transpose(t[0]), F.transpose(oneHot)), normal("z2", 8, 3, 4));
+        // soft labels (rows summing to 1, as the closed-form gradient assumes), watched too
+        check(t -> F.softmaxCrossEntropy(t[0], t[1]), normal("z3", 9, 4, 3),
+                var("soft", f64(new double[] {0.2, 0.5, 0.3, 0.9, 0.05, 0.05, 0, 0, 1, 0.25, 0.25, 0.5}, 4, 3)));
+        check(t -> F.meanSquaredError(F.transpose(t[0]), t[1]), normal("p", 10, 3, 4), normal("y2", 11, 4, 3));
+    }
 }
