@@ -1,7 +1,9 @@
 package dev.ember.core;
 
 import dev.ember.core.spi.BinaryOp;
+import dev.ember.core.spi.Expression;
 import dev.ember.core.spi.Operand;
+import dev.ember.core.spi.Span;
 import dev.ember.core.spi.UnaryOp;
 
 /** Element-wise operations with numpy broadcasting for operands of rank up to 2. */
@@ -30,36 +32,90 @@ final class Elementwise {
             a.backend().binary(op, 1, n, Operand.dense(a.span(), n), Operand.dense(b.span(), n), out.span());
             return out;
         }
-        if (a.rank() > 2 || b.rank() > 2) {
-            throw new IllegalArgumentException(operation + ": broadcasting supports rank <= 2 (or equal shapes), got "
-                    + a.shape() + " and " + b.shape());
+        Shape shape = broadcast(operation, a.shape(), b.shape());
+        if (shape.rank() > 2) {
+            throw new IllegalArgumentException(operation + ": broadcasting supports rank <= 2 (or equal contiguous"
+                    + " shapes), got " + a.shape() + " and " + b.shape());
         }
-        int rows = broadcast(operation, rows(a), rows(b), a, b);
-        int cols = broadcast(operation, cols(a), cols(b), a, b);
-        Shape outShape = a.rank() == 2 || b.rank() == 2 ? Shape.of(rows, cols)
-                : a.rank() == 1 || b.rank() == 1 ? Shape.of(cols) : Shape.scalar();
-        Tensor out = Tensor.zeros(a.backend(), a.dtype(), outShape);
-        a.backend().binary(op, rows, cols, operand(a), operand(b), out.span());
+        Tensor out = Tensor.zeros(a.backend(), a.dtype(), shape);
+        a.backend().binary(op, rows(shape), cols(shape), operand(a), operand(b), out.span());
         return out;
     }
 
-    private static int rows(Tensor t) {
-        return t.rank() == 2 ? t.dim(0) : 1;
+    /**
+     * Evaluates {@code e} into contiguous {@code outputs} of one shape, to which the inputs broadcast
+     * (numpy's rule, as for {@code out=}); an output may be one of the inputs (in place).
+     */
+    static void expressionInto(String operation, Expression e, Tensor[] outputs, Tensor[] inputs) {
+        if (inputs.length != e.inputs()) {
+            throw new IllegalArgumentException(operation + ": the expression takes " + e.inputs() + " inputs, got "
+                    + inputs.length);
+        }
+        if (outputs.length != e.outputs()) {
+            throw new IllegalArgumentException(operation + ": the expression has " + e.outputs() + " outputs, got "
+                    + outputs.length + " output tensors");
+        }
+        Shape shape = outputs[0].shape();
+        for (Tensor out : outputs) {
+            Checks.sameBackendAndDtype(operation, outputs[0], out);
+            if (!out.shape().equals(shape) || !out.isContiguous()) {
+                throw new IllegalArgumentException(operation + ": outputs must be contiguous and of one shape, got "
+                        + out.shape() + (out.isContiguous() ? "" : " (a view)") + " beside " + shape);
+            }
+        }
+        boolean flat = shape.rank() > 2;   // equal contiguous shapes of any rank run as one row
+        Operand[] in = new Operand[inputs.length];
+        for (int k = 0; k < inputs.length; k++) {
+            Tensor t = inputs[k];
+            Checks.sameBackendAndDtype(operation, outputs[0], t);
+            if (!broadcast(operation, t.shape(), shape).equals(shape)) {
+                throw new IllegalArgumentException(operation + ": input " + k + " " + t.shape()
+                        + " does not broadcast to the output shape " + shape);
+            }
+            if (flat && !t.isContiguous()) {
+                throw new IllegalArgumentException(operation + ": input " + k + " of rank > 2 must be contiguous, got"
+                        + " a view " + t.shape());
+            }
+            in[k] = flat ? Operand.dense(t.span(), shape.size()) : operand(t);
+        }
+        Span[] out = new Span[outputs.length];
+        for (int k = 0; k < outputs.length; k++) {
+            out[k] = outputs[k].span();
+        }
+        outputs[0].backend().evaluate(e, flat ? 1 : rows(shape), flat ? shape.size() : cols(shape), in, out);
     }
 
-    private static int cols(Tensor t) {
-        return t.rank() == 0 ? 1 : t.dim(-1);
+    /** numpy's broadcast of two shapes: equal shapes of any rank, else rank <= 2 with size-1 axes stretched. */
+    static Shape broadcast(String operation, Shape a, Shape b) {
+        if (a.equals(b)) {
+            return a;
+        }
+        if (a.rank() > 2 || b.rank() > 2) {
+            throw new IllegalArgumentException(operation + ": broadcasting supports rank <= 2 (or equal shapes), got "
+                    + a + " and " + b);
+        }
+        int rows = stretch(operation, rows(a), rows(b), a, b);
+        int cols = stretch(operation, cols(a), cols(b), a, b);
+        int rank = Math.max(a.rank(), b.rank());
+        return rank == 2 ? Shape.of(rows, cols) : rank == 1 ? Shape.of(cols) : Shape.scalar();
     }
 
-    private static int broadcast(String operation, int x, int y, Tensor a, Tensor b) {
+    private static int rows(Shape s) {
+        return s.rank() == 2 ? s.dim(0) : 1;
+    }
+
+    private static int cols(Shape s) {
+        return s.rank() == 0 ? 1 : s.dim(s.rank() - 1);
+    }
+
+    private static int stretch(String operation, int x, int y, Shape a, Shape b) {
         if (x == y || y == 1) {
             return x;
         }
         if (x == 1) {
             return y;
         }
-        throw new IllegalArgumentException(operation + ": shapes cannot be broadcast together: " + a.shape()
-                + " and " + b.shape());
+        throw new IllegalArgumentException(operation + ": shapes cannot be broadcast together: " + a + " and " + b);
     }
 
     /** Strides of a rank <= 2 view as a 2-D operand; a broadcast (size-1) axis gets stride 0. */

@@ -11,8 +11,9 @@ import dev.ember.core.DType;
  *       {@link #binary}, {@link #reduce}, {@link #random} and {@link #synchronize}. A new backend
  *       writes these and nothing else, in {@link DType#F32} and {@link DType#F64}.</li>
  *   <li><b>Derived operations</b> ({@link #DERIVED_METHODS} {@code default} methods): activations and
- *       their backward, bias + activation, softmax and its backward, batch norm and the optimiser
- *       updates, each composed once in {@link DerivedOps} from the primitives. A backend overrides one
+ *       their backward, bias + activation, softmax and its backward, batch norm, the optimiser
+ *       updates and fused element-wise {@link Expression}s, each composed once in {@link DerivedOps}
+ *       from the primitives. A backend overrides one
  *       only for speed; the conformance kit compares every override with the composition.</li>
  * </ul>
  *
@@ -50,7 +51,7 @@ public interface Backend extends AutoCloseable {
     int SPI_METHODS = 20;
 
     /** Number of {@code default} methods: the derived tier, composed in {@link DerivedOps}. */
-    int DERIVED_METHODS = 12;
+    int DERIVED_METHODS = 13;
 
     /** The provider name: {@code cpu}, {@code opencl}, {@code cuda}. */
     String name();
@@ -214,6 +215,19 @@ public interface Backend extends AutoCloseable {
     default void batchNormBackward(int rows, int cols, Span x, Span dy, Span gamma, Span savedMean,
                                    Span savedInvStd, Span dx, Span dgamma, Span dbeta) {
         DerivedOps.batchNormBackward(this, rows, cols, x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta);
+    }
+
+    // ---------------------------------------------------------------- fused element-wise expressions
+
+    /**
+     * Evaluates an element-wise {@link Expression} over a {@code rows x cols} grid: input {@code k} is
+     * read through {@code inputs[k]} (broadcast by zero strides) and output {@code k} is written
+     * densely to {@code outputs[k]}, each node's value rounded to the dtype exactly as the primitive
+     * would round it. An output may alias a dense input. The default runs the primitives node by
+     * node; a backend overrides it to run the whole expression in one pass over memory.
+     */
+    default void evaluate(Expression expression, int rows, int cols, Operand[] inputs, Span[] outputs) {
+        DerivedOps.evaluate(this, expression, rows, cols, inputs, outputs);
     }
 
     // ---------------------------------------------------------------- optimiser updates (in place)

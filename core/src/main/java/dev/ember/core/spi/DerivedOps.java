@@ -261,6 +261,55 @@ public final class DerivedOps {
         add(b, average, work, average, n);
     }
 
+    // ---------------------------------------------------------------- fused expressions
+
+    /**
+     * Runs an expression node by node with the primitives, each node into its own temporary, and
+     * copies the output nodes last (so outputs may alias inputs). Inputs and constants stay
+     * operands (broadcast strides) for {@code binary}; {@code unary}, which reads contiguous
+     * elements, gets a dense gather of them.
+     */
+    public static void evaluate(Backend b, Expression e, int rows, int cols, Operand[] inputs, Span[] outputs) {
+        int n = rows * cols;
+        try (Temps t = new Temps(b, outputs[0])) {
+            Operand[] value = new Operand[e.size()];
+            for (int i = 0; i < e.size(); i++) {
+                value[i] = switch (e.kind(i)) {
+                    case INPUT -> inputs[e.input(i)];
+                    case CONSTANT -> Operand.scalar(t.constant(e.value(i)));
+                    case UNARY -> {
+                        Span out = t.take(n);
+                        b.unary(e.unaryOp(i), e.value(i), dense(b, t, value[e.left(i)], rows, cols), out, n);
+                        yield Operand.dense(out, cols);
+                    }
+                    case BINARY -> {
+                        Span out = t.take(n);
+                        b.binary(e.binaryOp(i), rows, cols, value[e.left(i)], value[e.right(i)], out);
+                        yield Operand.dense(out, cols);
+                    }
+                };
+            }
+            for (int k = 0; k < e.outputs(); k++) {
+                gather(b, value[e.output(k)], rows, cols, outputs[k]);
+            }
+        }
+    }
+
+    /** The operand's span if it is dense row-major, else a dense gather of it into a temporary. */
+    private static Span dense(Backend b, Temps t, Operand x, int rows, int cols) {
+        if ((x.rowStride() == cols || rows == 1) && x.colStride() == 1) {
+            return x.span();
+        }
+        Span out = t.take(rows * cols);
+        gather(b, x, rows, cols, out);
+        return out;
+    }
+
+    /** Copies an operand (broadcast strides allowed) densely into {@code out}, bit for bit. */
+    private static void gather(Backend b, Operand x, int rows, int cols, Span out) {
+        b.copyStrided(x.span(), new int[] {rows, cols}, new int[] {x.rowStride(), x.colStride()}, out);
+    }
+
     // ---------------------------------------------------------------- flat element-wise helpers
 
     private static void add(Backend b, Span x, Span y, Span out, int n) {

@@ -6,6 +6,7 @@ import dev.ember.core.Tensor;
 import dev.ember.core.spi.Activation;
 import dev.ember.core.spi.Backend;
 import dev.ember.core.spi.DerivedOps;
+import dev.ember.core.spi.Expression;
 import dev.ember.core.spi.Span;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -228,6 +229,22 @@ public interface DerivedOpsConformance extends ConformanceBase {
                 (b, s) -> b.adamUpdate(s[0], s[1], s[2], s[3], n, 0.001, 0.9, 0.999, 1e-7, 3, weightDecay),
                 (b, s) -> DerivedOps.adamUpdate(b, s[0], s[1], s[2], s[3], n, 0.001, 0.9, 0.999, 1e-7, 3,
                         weightDecay));
+    }
+
+    // ---------------------------------------------------------------- fused expressions
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DType.class)
+    default void overrideOfEvaluateMatchesTheComposition(DType dt) {
+        Expression e = ExpressionConformance.denseTail();
+        int n = ROWS * COLS;
+        compare("evaluate " + e, dt, new double[][] {
+                        data(dt, 36, n, -3, 3), data(dt, 37, COLS, -1, 1), data(dt, 38, ROWS, 0.5, 2), zeros(n),
+                        zeros(n)},
+                (b, s) -> b.evaluate(e, ROWS, COLS, ExpressionConformance.denseTailOperands(s, COLS),
+                        new Span[] {s[3], s[4]}),
+                (b, s) -> DerivedOps.evaluate(b, e, ROWS, COLS, ExpressionConformance.denseTailOperands(s, COLS),
+                        new Span[] {s[3], s[4]}));
     }
 
     static Stream<Arguments> adamCases() {
