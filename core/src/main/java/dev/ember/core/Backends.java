@@ -196,7 +196,8 @@ public final class Backends {
             Optional<BackendStatus> misconfigured = statuses.stream().filter(BackendStatus::misconfigured).findFirst();
             if (misconfigured.isPresent()) {
                 throw unavailable("backend '" + misconfigured.get().name() + "' is misconfigured, so 'auto' will not"
-                        + " choose: " + misconfigured.get().probe().reason(), statuses);
+                        + " choose (fix the setting, or list the backends to use with -D" + ONLY_PROPERTY + "): "
+                        + misconfigured.get().probe().reason(), statuses);
             }
             return statuses.stream().filter(BackendStatus::available).findFirst()
                     .orElseThrow(() -> unavailable("no backend is available", statuses));

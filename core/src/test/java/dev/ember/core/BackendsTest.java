@@ -139,8 +139,9 @@ class BackendsTest {
         List<BackendStatus> s = Backends.byPriority(List.of(misconfigured("cpu", 50), status("opencl", true, 10)));
         assertThatThrownBy(() -> Backends.choose(s, "auto"))
                 .isInstanceOf(BackendUnavailableException.class)
-                .hasMessageContaining("backend 'cpu' is misconfigured, so 'auto' will not choose: backend 'cpu': "
-                        + "option threads='0' (from -Dember.cpu.threads) must be a positive integer")
+                .hasMessageContaining("backend 'cpu' is misconfigured, so 'auto' will not choose (fix the setting, or"
+                        + " list the backends to use with -Dember.backends): backend 'cpu': option threads='0' (from"
+                        + " -Dember.cpu.threads) must be a positive integer")
                 .hasMessageContaining("cpu (priority 50): misconfigured, ")
                 .hasMessageContaining("opencl (priority 10): available, opencl-device");
         // even one below the backend auto would take: its setting is wrong, and the user should hear of it
