@@ -173,20 +173,21 @@ class BackendsTest {
     }
 
     @Test
-    void coreAloneDiscoversNoProviders() {
-        // Guards against a META-INF/services file slipping into core's test resources (and so into the test-jar).
-        assertThat(Backends.statuses()).isEmpty();
-        assertThat(Backends.autoChoice()).isEmpty();
+    void coreAloneDiscoversOnlyItsReferenceBackend() {
+        // core's test-jar registers the reference backend and nothing else; it is the lowest priority
+        assertThat(Backends.statuses()).extracting(BackendStatus::name).containsExactly("reference");
+        assertThat(Backends.autoChoice()).map(BackendStatus::name).contains("reference");
+        assertThat(Backends.statuses().getFirst().probe().priority()).isLessThan(10);
         assertThatThrownBy(() -> Backends.byName("cpu"))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageContaining("unknown backend 'cpu'")
-                .hasMessageContaining("none (is a backend module such as ember-backend-cpu on the class path?)");
-        assertThatThrownBy(() -> Backends.byName("auto"))
-                .isInstanceOf(BackendUnavailableException.class)
-                .hasMessageContaining("no backend is available");
+                .hasMessageContaining("reference (priority 1): available");
         assertThatThrownBy(() -> Backends.open("cpu", Map.of("threads", "1")))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageContaining("unknown backend 'cpu'");
+        assertThatThrownBy(() -> Backends.open("reference", Map.of("threads", "1")))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessage("backend 'reference': unknown option threads='1'; valid options: none");
     }
 
     @Test

@@ -29,6 +29,7 @@ final class Scalar {
             case POW_SCALAR -> Math.pow(x, p);
             case MIN_SCALAR -> Math.min(x, p);
             case MAX_SCALAR -> Math.max(x, p);
+            case TANH -> Math.tanh(x);
         };
     }
 

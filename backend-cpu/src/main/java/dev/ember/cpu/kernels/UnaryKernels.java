@@ -18,6 +18,7 @@ import static jdk.incubator.vector.VectorOperators.LOG;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.POW;
 import static jdk.incubator.vector.VectorOperators.SQRT;
+import static jdk.incubator.vector.VectorOperators.TANH;
 
 /**
  * {@code out[i] = op(x[i], p)}. Each operation has its own vector loop: the Vector API only
@@ -48,7 +49,7 @@ public final class UnaryKernels {
 
     private static int grain(UnaryOp op) {
         return switch (op) {
-            case EXP, LOG, POW_SCALAR -> GRAIN_HEAVY;
+            case EXP, LOG, POW_SCALAR, TANH -> GRAIN_HEAVY;
             default -> GRAIN;
         };
     }
@@ -90,6 +91,7 @@ public final class UnaryKernels {
             }
             case MIN_SCALAR -> { for (; i < bound; i += FL) load(x, xi + i).min(p).intoArray(out, oi + i); }
             case MAX_SCALAR -> { for (; i < bound; i += FL) load(x, xi + i).max(p).intoArray(out, oi + i); }
+            case TANH -> { for (; i < bound; i += FL) load(x, xi + i).lanewise(TANH).intoArray(out, oi + i); }
         }
         for (; i < n; i++) {
             out[oi + i] = (float) Scalar.unary(op, p, x[xi + i]);
@@ -132,6 +134,7 @@ public final class UnaryKernels {
             }
             case MIN_SCALAR -> { for (; i < bound; i += DL) load(x, xi + i).min(p).intoArray(out, oi + i); }
             case MAX_SCALAR -> { for (; i < bound; i += DL) load(x, xi + i).max(p).intoArray(out, oi + i); }
+            case TANH -> { for (; i < bound; i += DL) load(x, xi + i).lanewise(TANH).intoArray(out, oi + i); }
         }
         for (; i < n; i++) {
             out[oi + i] = Scalar.unary(op, p, x[xi + i]);

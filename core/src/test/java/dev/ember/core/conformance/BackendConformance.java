@@ -11,5 +11,5 @@ package dev.ember.core.conformance;
  */
 public interface BackendConformance extends GemmConformance, ElementwiseConformance, ReductionConformance,
         ActivationConformance, BatchNormConformance, RandomConformance, OptimizerConformance, MemoryConformance,
-        TensorApiConformance {
+        TensorApiConformance, DerivedOpsConformance, SpecialValuesConformance {
 }

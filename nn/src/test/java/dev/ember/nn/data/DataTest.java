@@ -11,7 +11,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Mini-batch partitioning and device loading. */
-public abstract class DataContract extends BackendTest {
+class DataTest extends BackendTest {
     private static Dataset counting(int n) {
         double[][] x = new double[n][];
         double[] y = new double[n];

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** The tape's contract: watching, variables versus constants, single use, ownership and freeing. */
-public abstract class TapeContract extends BackendTest {
+class TapeTest extends BackendTest {
 
     @Test
     public void trainableVariablesAreWatchedAutomaticallyConstantsAreNot() {

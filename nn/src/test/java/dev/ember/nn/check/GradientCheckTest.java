@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The gradient checker itself: it passes correct backprop and catches a planted bug. */
-public abstract class GradientCheckContract extends BackendTest {
+class GradientCheckTest extends BackendTest {
 
     /** {@code x^3} with a deliberately wrong derivative {@code 2x^2} instead of {@code 3x^2}. */
     private static Tensor buggyCube(Tensor x) {

@@ -18,7 +18,7 @@ import java.util.function.Function;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Finite-difference checks in F64 of every differentiable op, including broadcasting. */
-public abstract class OpsGradientContract extends BackendTest {
+class OpsGradientTest extends BackendTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** Finite-difference checks in F64 of every layer, inside small models, through each loss. */
-public abstract class LayersGradientContract extends BackendTest {
+class LayersGradientTest extends BackendTest {
 
     private void check(Sequential model, Loss loss, Tensor x, Tensor y, L2Regularization l2) {
         model.backend(backend()).dtype(DType.F64).seed(5);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Shape mismatches are reported at compile or first call, with layer names and shapes. */
-public abstract class ShapeErrorsContract extends BackendTest {
+class ShapeErrorsTest extends BackendTest {
 
     @Test
     public void mismatchedLayersFailAtCompileNamingBothLayers() {

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** End-to-end trainings whose outcome is known, and the memory they leave behind. */
-public abstract class TrainingContract extends BackendTest {
+class TrainingTest extends BackendTest {
 
     private Sequential circlesNet(long seed) {
         Sequential model = new Sequential(

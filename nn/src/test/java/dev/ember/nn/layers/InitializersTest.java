@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** Initialisers: scale, determinism by seed, host-supplied values. */
-public abstract class InitializersContract extends BackendTest {
+class InitializersTest extends BackendTest {
     private double[] draw(Initializer init, int fanIn, int fanOut, long seed) {
         try (Tensor t = init.create(backend(), DType.F64, Shape.of(fanIn, fanOut), fanIn, fanOut, seed, 0)) {
             return t.toDoubleArray();

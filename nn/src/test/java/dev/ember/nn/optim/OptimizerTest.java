@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** Two optimiser steps on a two-element parameter against the textbook formulas worked by hand. */
-public abstract class OptimizerContract extends BackendTest {
+class OptimizerTest extends BackendTest {
     private static final double[] P0 = {1.0, -2.0};
     private static final double[] G1 = {0.5, -0.25};
     private static final double[] G2 = {0.1, 0.3};
