@@ -45,12 +45,18 @@ public final class CpuBackend implements Backend {
     private final RandomKernels random;
     private final OptimizerKernels optimizer;
 
+    /** A backend with {@code threads} threads in all whose helpers spin {@link Parallel#DEFAULT_SPIN_NANOS}. */
     public CpuBackend(int threads) {
+        this(threads, Parallel.DEFAULT_SPIN_NANOS);
+    }
+
+    /** A backend with {@code threads} threads in all whose helpers spin {@code spinNanos} before parking. */
+    public CpuBackend(int threads, long spinNanos) {
         if (threads < 1) {
             throw new IllegalArgumentException("cpu backend: threads must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.parallel = new Parallel(threads);
+        this.parallel = new Parallel(threads, spinNanos);
         this.gemm = new Gemm(parallel);
         this.copy = new CopyKernels(parallel);
         this.unary = new UnaryKernels(parallel);

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Which backends a parameterised suite runs on, and what happens to one it cannot use. Core's class path
- * has no provider (see BackendsTest), so "ghost" is a backend that is required but not discovered.
+ * has only the reference backend (see BackendsTest), so "ghost" is a backend that is required but not discovered.
  */
 class ConformanceSupportTest {
     private String savedRequire;

@@ -4,6 +4,8 @@ import dev.ember.core.spi.Backend;
 import dev.ember.core.spi.BackendProvider;
 import dev.ember.core.spi.Probe;
 
+import java.util.Map;
+
 /**
  * Registers the {@link ReferenceBackend} on test class paths that carry core's test-jar. Its priority
  * is the lowest, so {@code auto} takes it only when no real backend is there.
@@ -22,8 +24,9 @@ public final class ReferenceBackendProvider implements BackendProvider {
         return Probe.available(ReferenceBackend.DEVICE, PRIORITY);
     }
 
+    /** The reference backend has no options ({@link BackendProvider#options()} is empty). */
     @Override
-    public Backend create() {
+    public Backend create(Map<String, String> options) {
         return new ReferenceBackend();
     }
 }
