@@ -7,6 +7,7 @@ import dev.ember.core.spi.BinaryOp;
 import dev.ember.core.spi.BufferAccounting;
 import dev.ember.core.spi.DeviceBuffer;
 import dev.ember.core.spi.Distribution;
+import dev.ember.core.spi.Expression;
 import dev.ember.core.spi.MemoryStats;
 import dev.ember.core.spi.Operand;
 import dev.ember.core.spi.ReduceOp;
@@ -249,6 +250,11 @@ public final class CpuBackend implements Backend {
     public void adamUpdate(Span param, Span grad, Span m, Span v, int length, double lr, double beta1,
                            double beta2, double eps, int step, double weightDecay) {
         kernels(param).adamUpdate(param, grad, m, v, length, lr, beta1, beta2, eps, step, weightDecay);
+    }
+
+    @Override
+    public void evaluate(Expression expression, int rows, int cols, Operand[] inputs, Span[] outputs) {
+        kernels(outputs[0]).evaluate(expression, rows, cols, inputs, outputs);
     }
 
     @Override

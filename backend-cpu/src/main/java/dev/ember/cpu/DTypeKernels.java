@@ -3,6 +3,7 @@ package dev.ember.cpu;
 import dev.ember.core.spi.Activation;
 import dev.ember.core.spi.BinaryOp;
 import dev.ember.core.spi.Distribution;
+import dev.ember.core.spi.Expression;
 import dev.ember.core.spi.Operand;
 import dev.ember.core.spi.ReduceOp;
 import dev.ember.core.spi.Span;
@@ -63,4 +64,6 @@ sealed interface DTypeKernels permits FloatKernels, DoubleKernels {
 
     void adamUpdate(Span param, Span grad, Span m, Span v, int length, double lr, double beta1, double beta2,
                     double eps, int step, double weightDecay);
+
+    void evaluate(Expression expression, int rows, int cols, Operand[] inputs, Span[] outputs);
 }
