@@ -41,4 +41,38 @@ public final class ScalarOps {
             case GREATER -> a > b ? 1 : 0;
         };
     }
+
+    /**
+     * One reduction over {@code length} elements {@code stride} apart from {@code first}, accumulated
+     * in double in index order: numpy's sum, mean, max, min (NaN propagates), argmax (the first
+     * maximum, or the first NaN) and sum of squares.
+     */
+    public static double reduce(ReduceOp op, double[] x, int first, int length, int stride) {
+        double acc = switch (op) {
+            case SUM, MEAN, SUM_OF_SQUARES -> 0.0;
+            case MAX, ARGMAX -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+        };
+        int best = 0;
+        for (int j = 0; j < length; j++) {
+            double v = x[first + j * stride];
+            switch (op) {
+                case SUM, MEAN -> acc += v;
+                case SUM_OF_SQUARES -> acc += v * v;
+                case MAX -> acc = Math.max(acc, v);
+                case MIN -> acc = Math.min(acc, v);
+                case ARGMAX -> {
+                    if (j == 0 || (!Double.isNaN(acc) && (v > acc || Double.isNaN(v)))) {
+                        acc = v;
+                        best = j;
+                    }
+                }
+            }
+        }
+        return switch (op) {
+            case MEAN -> acc / length;
+            case ARGMAX -> best;
+            default -> acc;
+        };
+    }
 }

@@ -35,26 +35,6 @@ public interface DerivedOpsConformance extends ConformanceBase {
         void run(Backend backend, Span[] buffers);
     }
 
-    static Stream<Arguments> activationCases() {
-        List<Arguments> out = new ArrayList<>();
-        for (Activation act : Activation.values()) {
-            for (DType dt : DType.values()) {
-                out.add(Arguments.of(act, dt));
-            }
-        }
-        return out.stream();
-    }
-
-    static Stream<Arguments> softmaxCases() {
-        List<Arguments> out = new ArrayList<>();
-        for (boolean log : new boolean[] {false, true}) {
-            for (DType dt : DType.values()) {
-                out.add(Arguments.of(log, dt));
-            }
-        }
-        return out.stream();
-    }
-
     private static double slope(Activation act) {
         return act == Activation.LEAKY_RELU ? 0.1 : 0;
     }
@@ -98,7 +78,7 @@ public interface DerivedOpsConformance extends ConformanceBase {
     // ---------------------------------------------------------------- activations
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("dev.ember.core.conformance.DerivedOpsConformance#activationCases")
+    @MethodSource("dev.ember.core.conformance.ActivationConformance#activationCases")
     default void overrideOfActivationMatchesTheComposition(Activation act, DType dt) {
         int n = ROWS * COLS;
         double a = slope(act);
@@ -108,7 +88,7 @@ public interface DerivedOpsConformance extends ConformanceBase {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("dev.ember.core.conformance.DerivedOpsConformance#activationCases")
+    @MethodSource("dev.ember.core.conformance.ActivationConformance#activationCases")
     default void overrideOfActivationBackwardMatchesTheComposition(Activation act, DType dt) {
         int n = ROWS * COLS;
         double a = slope(act);
@@ -123,7 +103,7 @@ public interface DerivedOpsConformance extends ConformanceBase {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("dev.ember.core.conformance.DerivedOpsConformance#activationCases")
+    @MethodSource("dev.ember.core.conformance.ActivationConformance#activationCases")
     default void overrideOfBiasActivationMatchesTheComposition(Activation act, DType dt) {
         double a = slope(act);
         compare("biasActivation " + act, dt, new double[][] {
@@ -135,7 +115,7 @@ public interface DerivedOpsConformance extends ConformanceBase {
     // ---------------------------------------------------------------- softmax
 
     @ParameterizedTest(name = "log={0} {1}")
-    @MethodSource("dev.ember.core.conformance.DerivedOpsConformance#softmaxCases")
+    @MethodSource("dev.ember.core.conformance.ActivationConformance#softmaxCases")
     default void overrideOfSoftmaxMatchesTheComposition(boolean log, DType dt) {
         compare("softmax log=" + log, dt, new double[][] {data(dt, 6, ROWS * COLS, -20, 20), zeros(ROWS * COLS)},
                 (b, s) -> b.softmax(log, s[0], s[1], ROWS, COLS),
@@ -143,7 +123,7 @@ public interface DerivedOpsConformance extends ConformanceBase {
     }
 
     @ParameterizedTest(name = "log={0} {1}")
-    @MethodSource("dev.ember.core.conformance.DerivedOpsConformance#softmaxCases")
+    @MethodSource("dev.ember.core.conformance.ActivationConformance#softmaxCases")
     default void overrideOfSoftmaxBackwardMatchesTheComposition(boolean log, DType dt) {
         int n = ROWS * COLS;
         double[] y = log ? data(dt, 7, n, -5, -0.1) : data(dt, 7, n, 0.01, 0.2);

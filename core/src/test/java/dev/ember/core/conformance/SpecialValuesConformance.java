@@ -121,10 +121,7 @@ public interface SpecialValuesConformance extends ConformanceBase {
             }
         }
         for (ReduceOp op : ReduceOp.values()) {
-            double[] want = new double[rows];
-            for (int r = 0; r < rows; r++) {
-                want[r] = reference(op, Arrays.copyOfRange(x, r * length, (r + 1) * length));
-            }
+            double[] want = ReductionConformance.reference(op, x, new int[] {rows, length}, 1);
             try (Scope s = Scope.open()) {
                 // along the last axis (rows of a matrix) and along the first (columns of its transpose)
                 Tensor rowsMajor = Host.tensor(be, dt, x, rows * length);
@@ -143,27 +140,6 @@ public interface SpecialValuesConformance extends ConformanceBase {
                 Host.assertClose(op + " " + dt + " along columns", expected(dt, want), Host.values(out), 1e-6, 0);
             }
         }
-    }
-
-    /** numpy's sum, mean, max, min, argmax and sum of squares of one row. */
-    private static double reference(ReduceOp op, double[] row) {
-        double acc = op == ReduceOp.MIN ? INF : op == ReduceOp.MAX ? -INF : 0;
-        int argmax = 0;
-        for (int j = 0; j < row.length; j++) {
-            double v = row[j];
-            switch (op) {
-                case SUM, MEAN -> acc += v;
-                case SUM_OF_SQUARES -> acc += v * v;
-                case MAX -> acc = Math.max(acc, v);
-                case MIN -> acc = Math.min(acc, v);
-                case ARGMAX -> {
-                    if (!Double.isNaN(row[argmax]) && (Double.isNaN(v) || v > row[argmax])) {
-                        argmax = j;
-                    }
-                }
-            }
-        }
-        return op == ReduceOp.MEAN ? acc / row.length : op == ReduceOp.ARGMAX ? argmax : acc;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -245,21 +221,7 @@ public interface SpecialValuesConformance extends ConformanceBase {
         }
         Arrays.fill(x, 4 * cols, 5 * cols, -INF);   // row 4: all masked, NaN as in numpy
         for (boolean log : new boolean[] {false, true}) {
-            double[] want = new double[rows * cols];
-            for (int r = 0; r < rows; r++) {
-                double max = -INF;
-                for (int j = 0; j < cols; j++) {
-                    max = Math.max(max, x[r * cols + j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < cols; j++) {
-                    sum += Math.exp(x[r * cols + j] - max);
-                }
-                for (int j = 0; j < cols; j++) {
-                    double z = x[r * cols + j] - max;
-                    want[r * cols + j] = log ? z - Math.log(sum) : Math.exp(z) / sum;
-                }
-            }
+            double[] want = ActivationConformance.softmaxReference(log, x, rows, cols);
             try (Scope s = Scope.open()) {
                 Tensor tx = Host.tensor(be, dt, x, rows * cols);
                 Tensor y = Tensor.zeros(be, dt, rows * cols);

@@ -205,39 +205,9 @@ public final class ReferenceBackend implements Backend {
         for (int r = 0; r < outer; r++) {
             for (int c = 0; c < inner; c++) {
                 int first = x.offset() + r * length * inner + c;
-                o.set(out.offset() + r * inner + c, reduce(op, xv, first, length, inner));
+                o.set(out.offset() + r * inner + c, ScalarOps.reduce(op, xv, first, length, inner));
             }
         }
-    }
-
-    /** One reduction over {@code length} elements {@code stride} apart, summed in double. */
-    private static double reduce(ReduceOp op, double[] x, int first, int length, int stride) {
-        double acc = switch (op) {
-            case SUM, MEAN, SUM_OF_SQUARES -> 0.0;
-            case MAX, ARGMAX -> Double.NEGATIVE_INFINITY;
-            case MIN -> Double.POSITIVE_INFINITY;
-        };
-        int best = 0;
-        for (int j = 0; j < length; j++) {
-            double v = x[first + j * stride];
-            switch (op) {
-                case SUM, MEAN -> acc += v;
-                case SUM_OF_SQUARES -> acc += v * v;
-                case MAX -> acc = Math.max(acc, v);
-                case MIN -> acc = Math.min(acc, v);
-                case ARGMAX -> {   // the first maximum, or the first NaN (np.argmax)
-                    if (!Double.isNaN(acc) && (v > acc || Double.isNaN(v) || j == 0)) {
-                        acc = v;
-                        best = j;
-                    }
-                }
-            }
-        }
-        return switch (op) {
-            case MEAN -> acc / length;
-            case ARGMAX -> best;
-            default -> acc;
-        };
     }
 
     // ---------------------------------------------------------------- randomness
