@@ -217,25 +217,7 @@ class OpenClKernelsTest {
                 double[] expected = new double[outer * inner];
                 for (int o = 0; o < outer; o++) {
                     for (int i = 0; i < inner; i++) {
-                        double acc = op == ReduceOp.MAX || op == ReduceOp.ARGMAX ? Double.NEGATIVE_INFINITY
-                                : op == ReduceOp.MIN ? Double.POSITIVE_INFINITY : 0;
-                        int arg = 0;
-                        for (int j = 0; j < len; j++) {
-                            double v = x[(o * len + j) * inner + i];
-                            switch (op) {
-                                case SUM, MEAN -> acc += v;
-                                case SUM_OF_SQUARES -> acc += v * v;
-                                case MAX -> acc = Math.max(acc, v);
-                                case MIN -> acc = Math.min(acc, v);
-                                case ARGMAX -> {
-                                    if (v > acc) {
-                                        acc = v;
-                                        arg = j;
-                                    }
-                                }
-                            }
-                        }
-                        expected[o * inner + i] = op == ReduceOp.MEAN ? acc / len : op == ReduceOp.ARGMAX ? arg : acc;
+                        expected[o * inner + i] = ScalarOps.reduce(op, x, o * len * inner + i, len, inner);
                     }
                 }
                 assertClose(op + " " + dtype + " [" + outer + "," + len + "," + inner + "]", expected,
