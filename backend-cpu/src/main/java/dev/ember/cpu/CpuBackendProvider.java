@@ -2,26 +2,39 @@ package dev.ember.cpu;
 
 import dev.ember.core.spi.Backend;
 import dev.ember.core.spi.BackendProvider;
+import dev.ember.core.spi.InvalidOptionException;
 import dev.ember.core.spi.Probe;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 
-/** The always-available CPU backend. Priority 50: above an OpenCL CPU device, below GPUs. */
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The always-available CPU backend. Priority 50: above an OpenCL CPU device, below GPUs. Options:
+ * {@code threads} and {@code spinMicros} ({@link CpuOptions}).
+ */
 public final class CpuBackendProvider implements BackendProvider {
+    public static final String NAME = "cpu";
     public static final int PRIORITY = 50;
 
     @Override
     public String name() {
-        return "cpu";
+        return NAME;
+    }
+
+    @Override
+    public Set<String> options() {
+        return CpuOptions.NAMES;
     }
 
     @Override
     public Probe probe() {
         try {
-            int threads = CpuThreads.configured();
-            return Probe.available(describe(threads), PRIORITY);
-        } catch (IllegalArgumentException badConfiguration) {
-            return Probe.unavailable(badConfiguration.getMessage(), PRIORITY);
+            CpuOptions options = CpuOptions.parse(Map.of());
+            return Probe.available(describe(options.threads()), PRIORITY);
+        } catch (InvalidOptionException badConfiguration) {
+            return Probe.misconfigured(badConfiguration.getMessage(), PRIORITY);
         } catch (LinkageError e) { // the Vector API module is missing from the JVM
             return Probe.unavailable(e.getClass().getSimpleName() + ": " + e.getMessage()
                     + " (run the JVM with --add-modules jdk.incubator.vector)", PRIORITY);
@@ -29,8 +42,9 @@ public final class CpuBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Backend create() {
-        return new CpuBackend(CpuThreads.configured());
+    public Backend create(Map<String, String> options) {
+        CpuOptions parsed = CpuOptions.parse(options);
+        return new CpuBackend(parsed.threads(), parsed.spinNanos());
     }
 
     static String describe(int threads) {

@@ -7,6 +7,7 @@ import dev.ember.core.spi.BinaryOp;
 import dev.ember.core.spi.BufferAccounting;
 import dev.ember.core.spi.DeviceBuffer;
 import dev.ember.core.spi.Distribution;
+import dev.ember.core.spi.Expression;
 import dev.ember.core.spi.MemoryStats;
 import dev.ember.core.spi.Operand;
 import dev.ember.core.spi.ReduceOp;
@@ -19,6 +20,8 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_mem;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,6 +41,8 @@ public final class OpenClBackend implements Backend {
     private KernelSet casts;
     private GemmKernel gemm32;
     private GemmKernel gemm64;
+    /** One program per fused expression and dtype, built on first use (the program cache keeps the binary). */
+    private final Map<ExpressionKey, KernelSet> expressions = new HashMap<>();
     private boolean closed;
 
     public OpenClBackend(DeviceInfo device) {
@@ -252,6 +257,28 @@ public final class OpenClBackend implements Backend {
                 .span(out).run(grid.linear(Math.toIntExact(n)), grid.local());
     }
 
+    /** The whole expression as one generated kernel: one launch and one pass over memory. */
+    @Override
+    public void evaluate(Expression expression, int rows, int cols, Operand[] inputs, Span[] outputs) {
+        long n = (long) rows * cols;
+        DType dtype = outputs[0].buffer().dtype();
+        ClKernel.Launch launch = expressionKernels(expression, dtype).get(ExpressionSource.KERNEL).args()
+                .i(rows).i(cols);
+        for (int k = 0; k < inputs.length; k++) {
+            Operand in = inputs[k];
+            checks.sameDtype("evaluate", in.span(), outputs[0]);
+            Extents.checkStrided("evaluate", "input " + k, in.span(), new int[] {rows, cols},
+                    new int[] {in.rowStride(), in.colStride()});
+            launch.span(in.span()).i(in.rowStride()).i(in.colStride());
+        }
+        for (int k = 0; k < outputs.length; k++) {
+            checks.sameDtype("evaluate", outputs[k], outputs[0]);
+            Extents.check("evaluate", "output " + k, outputs[k], n);
+            launch.span(outputs[k]);
+        }
+        launch.run(grid.linear(Math.toIntExact(n)), grid.local());
+    }
+
     @Override
     public void reduce(ReduceOp op, Span x, int outer, int length, int inner, Span out) {
         checks.sameDtype("reduce", x, out);
@@ -457,6 +484,8 @@ public final class OpenClBackend implements Backend {
                 ks.release();
             }
         }
+        expressions.values().forEach(KernelSet::release);
+        expressions.clear();
         for (GemmKernel g : new GemmKernel[] {gemm32, gemm64}) {
             if (g != null) {
                 g.release();
@@ -483,6 +512,17 @@ public final class OpenClBackend implements Backend {
                     options(DType.F64)), DType.F64, queue);
         }
         return f64;
+    }
+
+    private synchronized KernelSet expressionKernels(Expression expression, DType dtype) {
+        ensureOpen();
+        requireDtype(dtype, "evaluate");
+        return expressions.computeIfAbsent(new ExpressionKey(expression, dtype), key -> new KernelSet(
+                context.programs().get(KernelSources.program("common.cl", "elementwise.cl")
+                        + ExpressionSource.render(expression, dtype), options(dtype)), dtype, queue));
+    }
+
+    private record ExpressionKey(Expression expression, DType dtype) {
     }
 
     private KernelSet kernels(Span s) {

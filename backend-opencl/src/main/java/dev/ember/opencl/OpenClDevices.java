@@ -14,12 +14,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Lists OpenCL devices and picks the one to use: {@code -Dember.opencl.device=INDEX|NAME-SUBSTRING},
- * by default the first GPU, else the first accelerator, else the first CPU device.
+ * Lists OpenCL devices and picks the one to use: the backend's {@code device} option
+ * ({@code -Dember.opencl.device=INDEX|NAME-SUBSTRING}), by default the first GPU, else the first
+ * accelerator, else the first CPU device.
  */
 public final class OpenClDevices {
-    public static final String PROPERTY = "ember.opencl.device";
-
     private OpenClDevices() {
     }
 
@@ -62,30 +61,24 @@ public final class OpenClDevices {
     /**
      * The device a request names: a flat index or a case-insensitive substring of "platform device";
      * null or blank means the first GPU, else the first accelerator, else the first CPU device.
-     *
-     * @throws IllegalStateException naming the request and listing the devices if none matches
+     * Empty when the request matches no device.
      */
-    public static DeviceInfo select(List<DeviceInfo> devices, String request) {
+    public static Optional<DeviceInfo> select(List<DeviceInfo> devices, String request) {
         if (request == null || request.isBlank()) {
             return firstOfType(devices, CL.CL_DEVICE_TYPE_GPU)
                     .or(() -> firstOfType(devices, CL.CL_DEVICE_TYPE_ACCELERATOR))
                     .or(() -> firstOfType(devices, CL.CL_DEVICE_TYPE_CPU))
-                    .orElse(devices.getFirst());
+                    .or(() -> Optional.of(devices.getFirst()));
         }
         String wanted = request.trim();
         if (wanted.chars().allMatch(Character::isDigit)) {
-            int index = Integer.parseInt(wanted);
-            if (index < devices.size()) {
-                return devices.get(index);
-            }
-            throw new IllegalStateException("-D" + PROPERTY + "=" + wanted + " is out of range; " + list(devices));
+            int index = wanted.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(wanted); // no overflow
+            return index < devices.size() ? Optional.of(devices.get(index)) : Optional.empty();
         }
         String needle = wanted.toLowerCase(Locale.ROOT);
         return devices.stream()
                 .filter(d -> (d.platformName() + " " + d.name()).toLowerCase(Locale.ROOT).contains(needle))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no OpenCL device matches -D" + PROPERTY + "='"
-                        + wanted + "'; " + list(devices)));
+                .findFirst();
     }
 
     /** "devices: 0: platform / name (type), 1: ..." for error messages. */

@@ -30,6 +30,7 @@ final class OpenClOps {
             case POW_SCALAR -> 11;
             case MIN_SCALAR -> 12;
             case MAX_SCALAR -> 13;
+            case TANH -> 14;
         };
     }
 

@@ -16,7 +16,7 @@ DEVICE_FN real sigmoid(real x) {
 
 DEVICE_FN real activate(int act, real alpha, real v) {
     switch (act) {
-        case A_RELU: return v > R(0) ? v : R(0);
+        case A_RELU: return r_max(v, R(0)); /* NaN stays NaN */
         case A_LEAKY_RELU: return v > R(0) ? v : alpha * v;
         case A_SIGMOID: return sigmoid(v);
         default: return tanh(v);

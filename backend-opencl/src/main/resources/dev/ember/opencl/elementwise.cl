@@ -46,6 +46,7 @@ KERNEL void ember_copy_strided(GLOBAL const real* src, int soff, GLOBAL real* ds
 #define U_POW_SCALAR 11
 #define U_MIN_SCALAR 12
 #define U_MAX_SCALAR 13
+#define U_TANH 14
 
 DEVICE_FN real unary_op(int op, real v, real p) {
     switch (op) {
@@ -63,6 +64,7 @@ DEVICE_FN real unary_op(int op, real v, real p) {
         case U_POW_SCALAR: return pow(v, p);
         case U_MIN_SCALAR: return r_min(v, p);
         case U_MAX_SCALAR: return r_max(v, p);
+        case U_TANH: return tanh(v);
         default: return v;
     }
 }

@@ -10,7 +10,7 @@
  *
  * Beyond this header the kernels use only C99 syntax (structs, switch, static inline functions) and
  * these type-generic math functions, which a CUDA flavour maps to its float/double spellings:
- * fabs exp log log1p sqrt tanh pow sinpi cospi, and the constant INFINITY.
+ * fabs exp log log1p sqrt tanh pow sinpi cospi, and the constants INFINITY and NAN.
  */
 #ifdef EMBER_F64
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable

@@ -1,6 +1,8 @@
 /*
  * Reductions of the middle axis of [outer, len, inner]. Codes match OpenClOps on the host.
- * Sums use Kahan compensation per work-item, so long F32 rows stay accurate.
+ * Sums use Kahan compensation per work-item, so long F32 rows stay accurate; the compensation is
+ * dropped once the sum is not finite, so +Inf stays +Inf (not Inf - Inf = NaN) as IEEE and numpy say.
+ * NaN propagates through MAX and MIN, and ARGMAX takes the first NaN, as np.argmax does.
  */
 
 #define RD_SUM 0
@@ -9,6 +11,16 @@
 #define RD_MIN 3
 #define RD_ARGMAX 4
 #define RD_SUM_OF_SQUARES 5
+
+/* Whether candidate (b, ib) replaces the current (a, ia): the first NaN wins, else the first maximum. */
+DEVICE_FN bool argmax_beats(real b, int ib, real a, int ia) {
+    bool bNaN = b != b;
+    bool aNaN = a != a;
+    if (bNaN || aNaN) {
+        return bNaN && (!aNaN || ib < ia);
+    }
+    return b > a || (b == a && ib < ia);
+}
 
 /* Partial reduction of one work-item: running value, Kahan compensation and argmax index (-1 = empty). */
 typedef struct {
@@ -31,14 +43,14 @@ DEVICE_FN partial partial_add(int op, partial p, real x, int j) {
     } else if (op == RD_MIN) {
         p.v = r_min(p.v, x);
     } else if (op == RD_ARGMAX) {
-        if (p.idx < 0 || x > p.v) { /* strict: the first maximum wins */
+        if (p.idx < 0 || argmax_beats(x, j, p.v, p.idx)) {
             p.v = x;
             p.idx = j;
         }
     } else {
         real term = (op == RD_SUM_OF_SQUARES ? x * x : x) - p.c;
         real t = p.v + term;
-        p.c = (t - p.v) - term;
+        p.c = isfinite(t) ? (t - p.v) - term : R(0);
         p.v = t;
     }
     return p;
@@ -92,7 +104,7 @@ KERNEL void ember_reduce_group(int op, GLOBAL const real* x, int xoff, int outer
             } else if (op == RD_ARGMAX) {
                 int ia = si[lid];
                 int ib = si[lid + width];
-                if (ib >= 0 && (ia < 0 || b > a || (b == a && ib < ia))) {
+                if (ib >= 0 && (ia < 0 || argmax_beats(b, ib, a, ia))) {
                     sv[lid] = b;
                     si[lid] = ib;
                 }

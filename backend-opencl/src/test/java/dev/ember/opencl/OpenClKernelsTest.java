@@ -9,6 +9,7 @@ import dev.ember.core.spi.Operand;
 import dev.ember.core.spi.Philox;
 import dev.ember.core.spi.ReduceOp;
 import dev.ember.core.spi.Span;
+import dev.ember.core.spi.ScalarOps;
 import dev.ember.core.spi.UnaryOp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -139,22 +140,7 @@ class OpenClKernelsTest {
             boolean positive = op == UnaryOp.LOG || op == UnaryOp.SQRT || op == UnaryOp.RSQRT
                     || op == UnaryOp.POW_SCALAR || op == UnaryOp.RECIPROCAL;
             double[] in = positive ? pos : x;
-            DoubleUnaryOperator f = switch (op) {
-                case NEG -> v -> -v;
-                case ABS -> Math::abs;
-                case EXP -> Math::exp;
-                case LOG -> Math::log;
-                case SQRT -> Math::sqrt;
-                case RSQRT -> v -> 1 / Math.sqrt(v);
-                case SQUARE -> v -> v * v;
-                case RECIPROCAL -> v -> 1 / v;
-                case SIGN -> Math::signum;
-                case ADD_SCALAR -> v -> v + p;
-                case MUL_SCALAR -> v -> v * p;
-                case POW_SCALAR -> v -> Math.pow(v, p);
-                case MIN_SCALAR -> v -> Math.min(v, p);
-                case MAX_SCALAR -> v -> Math.max(v, p);
-            };
+            DoubleUnaryOperator f = v -> ScalarOps.unary(op, p, v);
             Span s = upload(b, dtype, in);
             b.unary(op, p, s, s, in.length); // in place
             double[] expected = new double[in.length];
@@ -231,25 +217,7 @@ class OpenClKernelsTest {
                 double[] expected = new double[outer * inner];
                 for (int o = 0; o < outer; o++) {
                     for (int i = 0; i < inner; i++) {
-                        double acc = op == ReduceOp.MAX || op == ReduceOp.ARGMAX ? Double.NEGATIVE_INFINITY
-                                : op == ReduceOp.MIN ? Double.POSITIVE_INFINITY : 0;
-                        int arg = 0;
-                        for (int j = 0; j < len; j++) {
-                            double v = x[(o * len + j) * inner + i];
-                            switch (op) {
-                                case SUM, MEAN -> acc += v;
-                                case SUM_OF_SQUARES -> acc += v * v;
-                                case MAX -> acc = Math.max(acc, v);
-                                case MIN -> acc = Math.min(acc, v);
-                                case ARGMAX -> {
-                                    if (v > acc) {
-                                        acc = v;
-                                        arg = j;
-                                    }
-                                }
-                            }
-                        }
-                        expected[o * inner + i] = op == ReduceOp.MEAN ? acc / len : op == ReduceOp.ARGMAX ? arg : acc;
+                        expected[o * inner + i] = ScalarOps.reduce(op, x, o * len * inner + i, len, inner);
                     }
                 }
                 assertClose(op + " " + dtype + " [" + outer + "," + len + "," + inner + "]", expected,

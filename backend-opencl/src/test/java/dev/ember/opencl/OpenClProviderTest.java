@@ -1,7 +1,10 @@
 package dev.ember.opencl;
 
+import dev.ember.core.BackendUnavailableException;
+import dev.ember.core.Backends;
 import dev.ember.core.DType;
 import dev.ember.core.spi.Backend;
+import dev.ember.core.spi.BackendOptions;
 import dev.ember.core.spi.DeviceBuffer;
 import dev.ember.core.spi.MemoryStats;
 import dev.ember.core.spi.Probe;
@@ -9,6 +12,8 @@ import dev.ember.core.spi.Span;
 import org.jocl.CL;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static dev.ember.opencl.OpenClTestSupport.backend;
@@ -29,24 +34,48 @@ class OpenClProviderTest {
     }
 
     @Test
-    void anUnknownDeviceRequestGivesAClearUnavailableProbe() {
+    void anUnknownDevicePropertyMakesTheProbeMisconfiguredNotUnavailable() {
         backend();
-        String old = System.getProperty(OpenClDevices.PROPERTY);
-        System.setProperty(OpenClDevices.PROPERTY, "nonexistent");
+        String property = BackendOptions.property("opencl", "device");
+        assertThat(property).isEqualTo("ember.opencl.device");
+        String old = System.getProperty(property);
+        System.setProperty(property, "nonexistent");
         try {
             Probe probe = new OpenClProvider().probe();
-            assertThat(probe.available()).isFalse();
-            assertThat(probe.reason()).contains("no OpenCL device matches -Dember.opencl.device='nonexistent'")
-                    .contains("devices: 0: ");
-            System.setProperty(OpenClDevices.PROPERTY, "99");
-            assertThat(new OpenClProvider().probe().reason()).contains("out of range");
+            assertThat(probe.state()).isEqualTo(Probe.State.MISCONFIGURED);
+            assertThat(probe.reason()).startsWith("backend 'opencl': option device='nonexistent' (from"
+                            + " -Dember.opencl.device) matches no OpenCL device")
+                    .contains("devices: 0: ").endsWith("; valid options: device");
+            System.setProperty(property, "99");
+            assertThat(new OpenClProvider().probe().reason()).contains("device='99'");
+            // an explicit value replaces the bad default
+            try (Backend b = new OpenClProvider().create(Map.of("device", "0"))) {
+                assertThat(((OpenClBackend) b).deviceInfo().index()).isZero();
+            }
         } finally {
             if (old == null) {
-                System.clearProperty(OpenClDevices.PROPERTY);
+                System.clearProperty(property);
             } else {
-                System.setProperty(OpenClDevices.PROPERTY, old);
+                System.setProperty(property, old);
             }
         }
+    }
+
+    @Test
+    void theDeviceOptionReachesTheBackendAndABadOneIsAnError() {
+        backend();
+        assertThat(Backends.options("opencl")).containsExactly("device");
+        try (Backend b = Backends.open("opencl", Map.of("device", "0"))) {
+            assertThat(((OpenClBackend) b).deviceInfo().index()).isZero();
+            assertThat(b).isNotSameAs(Backends.byName("opencl"));
+        }
+        assertThatThrownBy(() -> Backends.open("opencl", Map.of("device", "no such device")))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageStartingWith("backend 'opencl': option device='no such device' matches no OpenCL device")
+                .hasMessageEndingWith("; valid options: device");
+        assertThatThrownBy(() -> Backends.open("opencl", Map.of("threads", "1")))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessage("backend 'opencl': unknown option threads='1'; valid options: device");
     }
 
     @Test
@@ -54,14 +83,18 @@ class OpenClProviderTest {
         backend();
         Probe probe = new OpenClProvider().probe();
         assertThat(probe.available()).isTrue();
-        DeviceInfo d = OpenClProvider.chooseDevice();
+        DeviceInfo d = OpenClProvider.chooseDevice(Map.of());
         assertThat(probe.device()).contains(d.platformName()).contains(d.name()).contains("compute units")
                 .contains("local memory").contains("fp64");
         assertThat(probe.priority()).isEqualTo(d.isGpu() ? 150 : d.isAccelerator() ? 120 : 10);
         // selection by index and by name substring finds the same device
-        assertThat(OpenClDevices.select(OpenClDevices.all(), String.valueOf(d.index())).name()).isEqualTo(d.name());
-        assertThat(OpenClDevices.select(OpenClDevices.all(), d.name().substring(0, 3).toUpperCase()).index())
-                .isLessThanOrEqualTo(d.index());
+        List<DeviceInfo> all = OpenClDevices.all();
+        assertThat(OpenClDevices.select(all, String.valueOf(d.index()))).hasValueSatisfying(
+                found -> assertThat(found.name()).isEqualTo(d.name()));
+        assertThat(OpenClDevices.select(all, d.name().substring(0, 3).toUpperCase())).hasValueSatisfying(
+                found -> assertThat(found.index()).isLessThanOrEqualTo(d.index()));
+        assertThat(OpenClDevices.select(all, String.valueOf(all.size()))).isEmpty();
+        assertThat(OpenClDevices.select(all, "99999999999999")).isEmpty();
     }
 
     @Test

@@ -2,28 +2,24 @@ package dev.ember.bench;
 
 import dev.ember.core.Backends;
 import dev.ember.core.spi.Backend;
-import dev.ember.cpu.CpuBackend;
+
+import java.util.Map;
 
 /**
- * Opens the backend a benchmark measures. The CPU backend gets a private instance with exactly the
- * requested thread count, so 1-thread and all-thread figures come from one JVM; other backends are
- * the shared instances from discovery (their parallelism is the device's).
+ * Opens the backend a benchmark measures: a new instance that the benchmark owns and closes. A
+ * backend with a {@code threads} option (the CPU) gets exactly the requested count, so 1-thread and
+ * all-thread figures come from one JVM; the others ignore the count (their parallelism is the device's).
  */
 public final class BenchBackends {
+    /** The backend option that sets a thread count. */
+    static final String THREADS = "threads";
+
     private BenchBackends() {
     }
 
     public static Backend open(String name, int threads) {
-        if (name.equals("cpu")) {
-            return new CpuBackend(threads);
-        }
-        return Backends.byName(name);
-    }
-
-    /** Closes what {@link #open} created privately; shared instances stay open. */
-    public static void release(Backend backend) {
-        if (backend instanceof CpuBackend) {
-            backend.close();
-        }
+        Map<String, String> options = Backends.options(name).contains(THREADS)
+                ? Map.of(THREADS, Integer.toString(threads)) : Map.of();
+        return Backends.open(name, options);
     }
 }

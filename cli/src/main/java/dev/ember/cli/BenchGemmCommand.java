@@ -54,7 +54,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        String name = backend != null ? backend : Backends.byName(Backends.requestedName()).name();
+        String name = backend != null ? backend : Backends.resolve(Backends.requestedName()).name();
         List<DType> types = dtypes.stream().map(this::dtype).toList();
         GemmComparison.Options options = new GemmComparison.Options(name,
                 sizes.stream().map(GemmShape::parse).toList(), threads, types, rounds);

@@ -49,7 +49,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        String name = backend != null ? backend : Backends.byName(Backends.requestedName()).name();
+        String name = backend != null ? backend : Backends.resolve(Backends.requestedName()).name();
         List<TrainNetwork> nets;
         try {
             nets = networks.stream().map(TrainNetwork::parse).toList();

@@ -16,7 +16,6 @@ public record InfoReport(
         String ember,
         JavaInfo java,
         VectorInfo vector,
-        Integer threads,
         int processors,
         List<BackendInfo> backends,
         String requested,
@@ -31,7 +30,7 @@ public record InfoReport(
                 .map(b -> memory.containsKey(b.name()) ? b.withMemory(memory.get(b.name())) : b)
                 .toList();
         boolean allPassed = !results.isEmpty() && results.stream().allMatch(CheckResult::pass);
-        return new InfoReport(ember, java, vector, threads, processors, withMemory, requested, selected, error,
+        return new InfoReport(ember, java, vector, processors, withMemory, requested, selected, error,
                 List.copyOf(results), allPassed);
     }
 
@@ -55,13 +54,16 @@ public record InfoReport(
     }
 
     /**
-     * One backend provider as its probe answered; {@code memory} is present for backends this run
-     * instantiated (those {@code --check} exercised).
+     * One backend provider as its probe answered: {@code state} is {@code available}, {@code unavailable}
+     * or {@code misconfigured}; {@code options} are the names {@code Backends.open} accepts (each defaulting
+     * to {@code -Dember.NAME.OPTION}); {@code memory} is present for backends this run instantiated (those
+     * {@code --check} exercised).
      */
-    public record BackendInfo(String name, boolean available, String reason, int priority, String device,
+    public record BackendInfo(String name, boolean available, String state, String reason, int priority,
+                              String device, List<String> options,
                               @JsonInclude(JsonInclude.Include.NON_NULL) MemoryStats memory) {
         BackendInfo withMemory(MemoryStats stats) {
-            return new BackendInfo(name, available, reason, priority, device, stats);
+            return new BackendInfo(name, available, state, reason, priority, device, options, stats);
         }
     }
 }

@@ -7,14 +7,15 @@ import dev.ember.cli.InfoReport.VectorInfo;
 import dev.ember.core.BackendStatus;
 import dev.ember.core.BackendUnavailableException;
 import dev.ember.core.Backends;
-import dev.ember.cpu.CpuThreads;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeSet;
 
-/** Gathers what {@code ember info} shows: the JVM, the Vector API, threads and the backend providers. */
+/** Gathers what {@code ember info} shows: the JVM, the Vector API, the processors and the backend providers. */
 final class SystemReport {
     private SystemReport() {
     }
@@ -25,9 +26,9 @@ final class SystemReport {
         List<BackendInfo> backends = statuses.stream().map(SystemReport::backend).toList();
         String selected = Backends.autoChoice().map(BackendStatus::name).orElse(null);
         String requested = Backends.requestedName();
-        return new InfoReport(EmberCommand.version(), java(), vector(), threads(),
+        return new InfoReport(EmberCommand.version(), java(), vector(),
                 Runtime.getRuntime().availableProcessors(), backends, requested, selected,
-                requestError(requested, statuses).orElse(null), null, null);
+                requestError(requested).orElse(null), null, null);
     }
 
     static JavaInfo java() {
@@ -49,35 +50,20 @@ final class SystemReport {
         }
     }
 
-    /** The CPU backend's thread count ({@code -Dember.cpu.threads}, default all processors); null if misconfigured. */
-    static Integer threads() {
-        try {
-            return CpuThreads.configured();
-        } catch (IllegalArgumentException e) {
-            return null; // the cpu provider's probe reports the message
-        }
-    }
-
     private static BackendInfo backend(BackendStatus s) {
         String device = s.probe().device();
-        return new BackendInfo(s.name(), s.available(), s.probe().reason(), s.probe().priority(),
-                device == null || device.isEmpty() ? null : device, null);
+        return new BackendInfo(s.name(), s.available(), s.probe().state().name().toLowerCase(Locale.ROOT),
+                s.probe().reason(), s.probe().priority(), device == null || device.isEmpty() ? null : device,
+                new TreeSet<>(s.provider().options()).stream().toList(), null);
     }
 
     /**
      * Why the configured backend cannot be used, with the core's own message (which lists every
-     * provider); empty when it can. Only an unknown or unavailable backend is ever looked up by
-     * name, so nothing is instantiated here.
+     * provider); empty when it can. Nothing is instantiated here.
      */
-    static Optional<String> requestError(String requested, List<BackendStatus> statuses) {
-        boolean usable = requested.equals(Backends.AUTO)
-                ? statuses.stream().anyMatch(BackendStatus::available)
-                : statuses.stream().anyMatch(s -> s.name().equals(requested) && s.available());
-        if (usable) {
-            return Optional.empty();
-        }
+    static Optional<String> requestError(String requested) {
         try {
-            Backends.byName(requested);
+            Backends.resolve(requested);
             return Optional.empty();
         } catch (BackendUnavailableException e) {
             return Optional.of(e.getMessage());

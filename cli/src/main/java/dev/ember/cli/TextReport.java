@@ -21,24 +21,29 @@ final class TextReport {
                 ? String.format(Locale.ROOT, "F32: %d bits, %d lanes; F64: %d bits, %d lanes",
                 v.f32().bits(), v.f32().lanes(), v.f64().bits(), v.f64().lanes())
                 : "unavailable: " + v.reason());
-        w.printf(Locale.ROOT, "  %-10s %s (of %d processors; -Dember.cpu.threads=N to change)%n", "Threads",
-                r.threads() == null ? "invalid -Dember.cpu.threads" : r.threads().toString(), r.processors());
+        w.printf(Locale.ROOT, "  %-10s %d%n", "Processors", r.processors());
         w.println();
         w.println("Backends (highest priority first):");
         if (r.backends().isEmpty()) {
             w.println("  none found: is a backend module such as ember-backend-cpu on the class path?");
         }
         for (BackendInfo b : r.backends()) {
-            String state = b.available()
-                    ? ansi.string("@|green available  |@ ") + b.device()
-                    : ansi.string("@|yellow unavailable|@ ") + b.reason();
+            String state = switch (b.state()) {
+                case "available" -> ansi.string("@|green available    |@ ") + b.device();
+                case "misconfigured" -> ansi.string("@|bold,red misconfigured|@ ") + b.reason();
+                default -> ansi.string("@|yellow unavailable  |@ ") + b.reason();
+            };
             w.printf(Locale.ROOT, "  %-8s priority %3d  %s%n", b.name(), b.priority(), state);
+            if (!b.options().isEmpty()) {
+                w.printf(Locale.ROOT, "  %-8s options: %s (-Dember.%s.OPTION=VALUE)%n", "", String.join(", ", b.options()),
+                        b.name());
+            }
             if (b.memory() != null) {
                 w.printf(Locale.ROOT, "  %-8s memory: %s%n", "", memory(b.memory()));
             }
         }
         w.println();
-        w.printf(Locale.ROOT, "  %-10s %s%n", "auto picks", r.selected() == null ? "nothing: no backend is available"
+        w.printf(Locale.ROOT, "  %-10s %s%n", "auto picks", r.selected() == null ? "nothing: no backend is available, or one is misconfigured"
                 : r.selected());
         String source = System.getProperty(Backends.PROPERTY) != null && !System.getProperty(Backends.PROPERTY).isBlank()
                 ? "-D" + Backends.PROPERTY

@@ -55,7 +55,8 @@ class InfoCommandTest {
         assertThat(info.get("vector").get("F32").get("lanes").asInt()).isGreaterThanOrEqualTo(2);
         assertThat(info.get("vector").get("F64").get("lanes").asInt())
                 .isEqualTo(info.get("vector").get("F32").get("lanes").asInt() / 2);
-        assertThat(info.get("threads").asInt()).isPositive();
+        assertThat(info.get("processors").asInt()).isPositive();
+        assertThat(info.has("threads")).as("a CPU-backend setting, shown in its device and options").isFalse();
 
         List<String> names = new ArrayList<>();
         JsonNode cpu = null;
@@ -69,6 +70,8 @@ class InfoCommandTest {
         }
         assertThat(names).contains("cpu");
         assertThat(cpu.get("available").asBoolean()).isTrue();
+        assertThat(cpu.get("state").asText()).isEqualTo("available");
+        assertThat(cpu.get("options").toString()).isEqualTo("[\"spinMicros\",\"threads\"]");
         assertThat(cpu.get("priority").asInt()).isEqualTo(50);
         assertThat(cpu.get("device").asText()).contains("thread");
         assertThat(info.get("selected").asText()).isEqualTo("cpu");
@@ -82,7 +85,8 @@ class InfoCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).isEmpty();
-        assertThat(run.err()).contains("Java", "Vector API", "Threads", "cpu", "priority  50", "auto picks cpu");
+        assertThat(run.err()).contains("Java", "Vector API", "Processors", "cpu", "priority  50", "auto picks cpu",
+                "options: spinMicros, threads (-Dember.cpu.OPTION=VALUE)");
     }
 
     @Test

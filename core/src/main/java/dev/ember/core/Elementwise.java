@@ -1,7 +1,9 @@
 package dev.ember.core;
 
 import dev.ember.core.spi.BinaryOp;
+import dev.ember.core.spi.Expression;
 import dev.ember.core.spi.Operand;
+import dev.ember.core.spi.Span;
 import dev.ember.core.spi.UnaryOp;
 
 /**
@@ -55,20 +57,25 @@ public final class Elementwise {
         Checks.sameBackendAndDtype(operation, a, out);
         Checks.writableOutput(operation, out, a);
         Checks.writableOutput(operation, out, b);
-        if (a.shape().equals(b.shape()) && a.isContiguous() && b.isContiguous()) {
+        Shape sa = a.shape();
+        Shape sb = b.shape();
+        if (sa.equals(sb) && a.isContiguous() && b.isContiguous()) {
             Checks.sameShape(operation, "out", a, out);
             int n = a.size();
             a.backend().binary(op, 1, n, Operand.dense(a.span(), n), Operand.dense(b.span(), n), out.span());
             return;
         }
-        checkRank(operation, a, b);
-        int rows = broadcast(operation, rows(a), rows(b), a, b);
-        int cols = broadcast(operation, cols(a), cols(b), a, b);
-        // out has the broadcast shape: no Shape object built on this per-step path
-        int rank = Math.max(a.rank(), b.rank());
-        if (out.rank() != rank || rows(out) != rows || cols(out) != cols) {
-            throw new IllegalArgumentException(operation + ": out has shape " + out.shape() + " but " + a.shape()
-                    + " and " + b.shape() + " broadcast to " + broadcastShape(operation, a, b));
+        if (sa.rank() > 2 || sb.rank() > 2) {
+            throw new IllegalArgumentException(operation + ": broadcasting supports rank <= 2 (or equal contiguous"
+                    + " shapes), got " + sa + " and " + sb);
+        }
+        // out has the broadcast shape: checked without building a Shape on this per-step path
+        int rows = stretch(operation, rows(sa), rows(sb), sa, sb);
+        int cols = stretch(operation, cols(sa), cols(sb), sa, sb);
+        Shape so = out.shape();
+        if (so.rank() != Math.max(sa.rank(), sb.rank()) || rows(so) != rows || cols(so) != cols) {
+            throw new IllegalArgumentException(operation + ": out has shape " + so + " but " + sa + " and " + sb
+                    + " broadcast to " + broadcast(operation, sa, sb));
         }
         a.backend().binary(op, rows, cols, operand(a), operand(b), out.span());
     }
@@ -81,43 +88,90 @@ public final class Elementwise {
             a.backend().binary(op, 1, n, Operand.dense(a.span(), n), Operand.dense(b.span(), n), out.span());
             return out;
         }
-        Tensor out = Tensor.zeros(a.backend(), a.dtype(), broadcastShape(operation, a, b));
-        a.backend().binary(op, rows(out), cols(out), operand(a), operand(b), out.span());
+        Shape shape = broadcast(operation, a.shape(), b.shape());
+        if (shape.rank() > 2) {
+            throw new IllegalArgumentException(operation + ": broadcasting supports rank <= 2 (or equal contiguous"
+                    + " shapes), got " + a.shape() + " and " + b.shape());
+        }
+        Tensor out = Tensor.zeros(a.backend(), a.dtype(), shape);
+        a.backend().binary(op, rows(shape), cols(shape), operand(a), operand(b), out.span());
         return out;
     }
 
-    private static void checkRank(String operation, Tensor a, Tensor b) {
+    /**
+     * Evaluates {@code e} into contiguous {@code outputs} of one shape, to which the inputs broadcast
+     * (numpy's rule, as for {@code out=}); an output may be one of the inputs (in place).
+     */
+    static void expressionInto(String operation, Expression e, Tensor[] outputs, Tensor[] inputs) {
+        if (inputs.length != e.inputs()) {
+            throw new IllegalArgumentException(operation + ": the expression takes " + e.inputs() + " inputs, got "
+                    + inputs.length);
+        }
+        if (outputs.length != e.outputs()) {
+            throw new IllegalArgumentException(operation + ": the expression has " + e.outputs() + " outputs, got "
+                    + outputs.length + " output tensors");
+        }
+        Shape shape = outputs[0].shape();
+        for (Tensor out : outputs) {
+            Checks.sameBackendAndDtype(operation, outputs[0], out);
+            if (!out.shape().equals(shape) || !out.isContiguous()) {
+                throw new IllegalArgumentException(operation + ": outputs must be contiguous and of one shape, got "
+                        + out.shape() + (out.isContiguous() ? "" : " (a view)") + " beside " + shape);
+            }
+        }
+        boolean flat = shape.rank() > 2;   // equal contiguous shapes of any rank run as one row
+        Operand[] in = new Operand[inputs.length];
+        for (int k = 0; k < inputs.length; k++) {
+            Tensor t = inputs[k];
+            Checks.sameBackendAndDtype(operation, outputs[0], t);
+            if (!broadcast(operation, t.shape(), shape).equals(shape)) {
+                throw new IllegalArgumentException(operation + ": input " + k + " " + t.shape()
+                        + " does not broadcast to the output shape " + shape);
+            }
+            if (flat && !t.isContiguous()) {
+                throw new IllegalArgumentException(operation + ": input " + k + " of rank > 2 must be contiguous, got"
+                        + " a view " + t.shape());
+            }
+            in[k] = flat ? Operand.dense(t.span(), shape.size()) : operand(t);
+        }
+        Span[] out = new Span[outputs.length];
+        for (int k = 0; k < outputs.length; k++) {
+            out[k] = outputs[k].span();
+        }
+        outputs[0].backend().evaluate(e, flat ? 1 : rows(shape), flat ? shape.size() : cols(shape), in, out);
+    }
+
+    /** numpy's broadcast of two shapes: equal shapes of any rank, else rank <= 2 with size-1 axes stretched. */
+    static Shape broadcast(String operation, Shape a, Shape b) {
+        if (a.equals(b)) {
+            return a;
+        }
         if (a.rank() > 2 || b.rank() > 2) {
             throw new IllegalArgumentException(operation + ": broadcasting supports rank <= 2 (or equal shapes), got "
-                    + a.shape() + " and " + b.shape());
+                    + a + " and " + b);
         }
+        int rows = stretch(operation, rows(a), rows(b), a, b);
+        int cols = stretch(operation, cols(a), cols(b), a, b);
+        int rank = Math.max(a.rank(), b.rank());
+        return rank == 2 ? Shape.of(rows, cols) : rank == 1 ? Shape.of(cols) : Shape.scalar();
     }
 
-    private static Shape broadcastShape(String operation, Tensor a, Tensor b) {
-        checkRank(operation, a, b);
-        int rows = broadcast(operation, rows(a), rows(b), a, b);
-        int cols = broadcast(operation, cols(a), cols(b), a, b);
-        return a.rank() == 2 || b.rank() == 2 ? Shape.of(rows, cols)
-                : a.rank() == 1 || b.rank() == 1 ? Shape.of(cols) : Shape.scalar();
+    private static int rows(Shape s) {
+        return s.rank() == 2 ? s.dim(0) : 1;
     }
 
-    private static int rows(Tensor t) {
-        return t.rank() == 2 ? t.dim(0) : 1;
+    private static int cols(Shape s) {
+        return s.rank() == 0 ? 1 : s.dim(s.rank() - 1);
     }
 
-    private static int cols(Tensor t) {
-        return t.rank() == 0 ? 1 : t.dim(-1);
-    }
-
-    private static int broadcast(String operation, int x, int y, Tensor a, Tensor b) {
+    private static int stretch(String operation, int x, int y, Shape a, Shape b) {
         if (x == y || y == 1) {
             return x;
         }
         if (x == 1) {
             return y;
         }
-        throw new IllegalArgumentException(operation + ": shapes cannot be broadcast together: " + a.shape()
-                + " and " + b.shape());
+        throw new IllegalArgumentException(operation + ": shapes cannot be broadcast together: " + a + " and " + b);
     }
 
     /** Strides of a rank <= 2 view as a 2-D operand; a broadcast (size-1) axis gets stride 0. */

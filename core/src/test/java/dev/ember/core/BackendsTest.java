@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,9 +41,15 @@ class BackendsTest {
         return new BackendStatus(name, probe, new FakeProvider(name, probe));
     }
 
+    private static BackendStatus misconfigured(String name, int priority) {
+        Probe probe = Probe.misconfigured("backend '" + name + "': option threads='0' (from -Dember." + name
+                + ".threads) must be a positive integer; valid options: threads", priority);
+        return new BackendStatus(name, probe, new FakeProvider(name, probe));
+    }
+
     private record FakeProvider(String name, Probe probe) implements BackendProvider {
         @Override
-        public Backend create() {
+        public Backend create(Map<String, String> options) {
             throw new UnsupportedOperationException("selection tests never create a backend");
         }
     }
@@ -103,6 +110,18 @@ class BackendsTest {
     }
 
     @Test
+    void anErrorSaysWhenEmberBackendsLimitedTheProvidersLookedAt() {
+        System.setProperty(Backends.ONLY_PROPERTY, "cpu,opencl");
+        try {
+            assertThatThrownBy(() -> Backends.choose(ALL, "tpu"))
+                    .hasMessageContaining("Only the backends named by -Dember.backends (or EMBER_BACKENDS) were looked"
+                            + " at: cpu,opencl");
+        } finally {
+            System.clearProperty(Backends.ONLY_PROPERTY);
+        }
+    }
+
+    @Test
     void autoWithNothingAvailableIsAnError() {
         List<BackendStatus> none = List.of(status("cuda", false, 100));
         assertThatThrownBy(() -> Backends.choose(none, "auto"))
@@ -116,25 +135,59 @@ class BackendsTest {
     }
 
     @Test
+    void aMisconfiguredBackendStopsAutoInsteadOfLettingItChooseAnother() {
+        List<BackendStatus> s = Backends.byPriority(List.of(misconfigured("cpu", 50), status("opencl", true, 10)));
+        assertThatThrownBy(() -> Backends.choose(s, "auto"))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("backend 'cpu' is misconfigured, so 'auto' will not choose (fix the setting, or"
+                        + " list the backends to use with -Dember.backends): backend 'cpu': option threads='0' (from"
+                        + " -Dember.cpu.threads) must be a positive integer")
+                .hasMessageContaining("cpu (priority 50): misconfigured, ")
+                .hasMessageContaining("opencl (priority 10): available, opencl-device");
+        // even one below the backend auto would take: its setting is wrong, and the user should hear of it
+        List<BackendStatus> below = Backends.byPriority(List.of(status("cpu", true, 50), misconfigured("opencl", 10)));
+        assertThatThrownBy(() -> Backends.choose(below, "auto")).hasMessageContaining("'opencl' is misconfigured");
+    }
+
+    @Test
+    void aMisconfiguredBackendAskedForByNameIsAnErrorListingEveryProvider() {
+        List<BackendStatus> s = Backends.byPriority(List.of(misconfigured("cpu", 50), status("opencl", true, 10)));
+        assertThatThrownBy(() -> Backends.choose(s, "cpu"))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("backend 'cpu' is misconfigured: backend 'cpu': option threads='0'")
+                .hasMessageContaining("opencl (priority 10): available");
+        // another backend asked for by name does not depend on cpu's setting
+        assertThat(Backends.choose(s, "opencl").name()).isEqualTo("opencl");
+    }
+
+    @Test
     void statusDescribesItselfOnOneLine() {
         assertThat(status("cpu", true, 50).describe()).isEqualTo("cpu (priority 50): available, cpu-device");
         assertThat(status("cuda", false, 100).describe())
                 .isEqualTo("cuda (priority 100): unavailable, cuda driver missing: libfoo.so not found");
         assertThat(status("cpu", true, 50).available()).isTrue();
+        assertThat(misconfigured("cpu", 50).describe()).startsWith("cpu (priority 50): misconfigured, backend 'cpu':");
+        assertThat(misconfigured("cpu", 50).available()).isFalse();
+        assertThat(misconfigured("cpu", 50).misconfigured()).isTrue();
+        assertThat(status("cuda", false, 100).misconfigured()).isFalse();
     }
 
     @Test
-    void coreAloneDiscoversNoProviders() {
-        // Guards against a META-INF/services file slipping into core's test resources (and so into the test-jar).
-        assertThat(Backends.statuses()).isEmpty();
-        assertThat(Backends.autoChoice()).isEmpty();
+    void coreAloneDiscoversOnlyItsReferenceBackend() {
+        // core's test-jar registers the reference backend and nothing else; it is the lowest priority
+        assertThat(Backends.statuses()).extracting(BackendStatus::name).containsExactly("reference");
+        assertThat(Backends.autoChoice()).map(BackendStatus::name).contains("reference");
+        assertThat(Backends.statuses().getFirst().probe().priority()).isLessThan(10);
         assertThatThrownBy(() -> Backends.byName("cpu"))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageContaining("unknown backend 'cpu'")
-                .hasMessageContaining("none (is a backend module such as ember-backend-cpu on the class path?)");
-        assertThatThrownBy(() -> Backends.byName("auto"))
+                .hasMessageContaining("reference (priority 1): available");
+        assertThatThrownBy(() -> Backends.open("cpu", Map.of("threads", "1")))
                 .isInstanceOf(BackendUnavailableException.class)
-                .hasMessageContaining("no backend is available");
+                .hasMessageContaining("unknown backend 'cpu'");
+        assertThatThrownBy(() -> Backends.open("reference", Map.of("threads", "1")))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessage("backend 'reference': unknown option threads='1'; valid options: none");
     }
 
     @Test

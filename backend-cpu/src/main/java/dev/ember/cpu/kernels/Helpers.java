@@ -15,9 +15,6 @@ import java.util.concurrent.locks.LockSupport;
  * on the first offer and again after such an exit.
  */
 final class Helpers {
-    /** How long, in microseconds, a helper spins for more work before parking: {@value}. */
-    static final String SPIN_PROPERTY = "ember.cpu.spinMicros";
-    static final long DEFAULT_SPIN_MICROS = 100;
     private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final Helper[] helpers;
@@ -32,15 +29,6 @@ final class Helpers {
         for (int i = 0; i < count; i++) {
             helpers[i] = new Helper(i + 1);
         }
-    }
-
-    /** The spin configured by {@value #SPIN_PROPERTY}, in nanoseconds. */
-    static long configuredSpinNanos() {
-        long micros = Long.getLong(SPIN_PROPERTY, DEFAULT_SPIN_MICROS);
-        if (micros < 0) {
-            throw new IllegalArgumentException("-D" + SPIN_PROPERTY + " must be >= 0, got " + micros);
-        }
-        return TimeUnit.MICROSECONDS.toNanos(micros);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ember.cpu.kernels;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
@@ -17,9 +18,12 @@ public final class Parallel implements AutoCloseable {
     /** An idle argument block for {@link #launch}; concurrent callers make their own. */
     private final AtomicReference<Args> spareArgs = new AtomicReference<>();
 
-    /** {@code threads} threads in all (the caller and {@code threads - 1} helpers), spinning as configured. */
+    /** How long a helper spins for more work before parking, unless told otherwise: 100 us. */
+    public static final long DEFAULT_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
+    /** {@code threads} threads in all (the caller and {@code threads - 1} helpers), spinning {@link #DEFAULT_SPIN_NANOS}. */
     public Parallel(int threads) {
-        this(threads, Helpers.configuredSpinNanos());
+        this(threads, DEFAULT_SPIN_NANOS);
     }
 
     /** As {@link #Parallel(int)}, with helpers that spin {@code spinNanos} before parking. */

@@ -2,46 +2,25 @@ package dev.ember.cpu.kernels;
 
 import dev.ember.core.spi.Activation;
 import dev.ember.core.spi.BinaryOp;
+import dev.ember.core.spi.ScalarOps;
 import dev.ember.core.spi.UnaryOp;
 
 /**
- * Scalar definitions of the element-wise operations, in double. Vector tails use them for both
- * dtypes: F32 values widen exactly, and rounding the double result of +, -, *, /, sqrt back to
- * float gives the same bits as the float operation (double has more than 2 * 24 + 2 bits).
+ * Scalar definitions of the element-wise operations, in double, for the vector loops' tails: the
+ * primitives are core's {@link ScalarOps} (the one definition every backend agrees with), the
+ * activations are the CPU's fused forms. F32 values widen exactly, and rounding the double result
+ * of +, -, *, /, sqrt back to float gives the same bits as the float operation.
  */
 final class Scalar {
     private Scalar() {
     }
 
     static double unary(UnaryOp op, double p, double x) {
-        return switch (op) {
-            case NEG -> -x;
-            case ABS -> Math.abs(x);
-            case EXP -> Math.exp(x);
-            case LOG -> Math.log(x);
-            case SQRT -> Math.sqrt(x);
-            case RSQRT -> 1.0 / Math.sqrt(x);
-            case SQUARE -> x * x;
-            case RECIPROCAL -> 1.0 / x;
-            case SIGN -> Math.signum(x);
-            case ADD_SCALAR -> x + p;
-            case MUL_SCALAR -> x * p;
-            case POW_SCALAR -> Math.pow(x, p);
-            case MIN_SCALAR -> Math.min(x, p);
-            case MAX_SCALAR -> Math.max(x, p);
-        };
+        return ScalarOps.unary(op, p, x);
     }
 
     static double binary(BinaryOp op, double a, double b) {
-        return switch (op) {
-            case ADD -> a + b;
-            case SUB -> a - b;
-            case MUL -> a * b;
-            case DIV -> a / b;
-            case MAX -> Math.max(a, b);
-            case MIN -> Math.min(a, b);
-            case GREATER -> a > b ? 1 : 0;
-        };
+        return ScalarOps.binary(op, a, b);
     }
 
     /** 1 / (1 + e^-x) through e^-|x|, which never overflows. */

@@ -4,6 +4,7 @@ import dev.ember.core.DType;
 import dev.ember.core.spi.BinaryOp;
 import dev.ember.core.spi.Operand;
 import dev.ember.core.spi.Span;
+import dev.ember.core.spi.ScalarOps;
 import dev.ember.core.spi.UnaryOp;
 import dev.ember.cpu.CpuBackend;
 import org.junit.jupiter.api.Test;
@@ -171,22 +172,7 @@ class ElementwiseKernelsTest extends KernelTestSupport {
     }
 
     private static double reference(UnaryOp op, double p, double x) {
-        return switch (op) {
-            case NEG -> -x;
-            case ABS -> Math.abs(x);
-            case EXP -> Math.exp(x);
-            case LOG -> Math.log(x);
-            case SQRT -> Math.sqrt(x);
-            case RSQRT -> 1 / Math.sqrt(x);
-            case SQUARE -> x * x;
-            case RECIPROCAL -> 1 / x;
-            case SIGN -> Math.signum(x);
-            case ADD_SCALAR -> x + p;
-            case MUL_SCALAR -> x * p;
-            case POW_SCALAR -> Math.pow(x, p);
-            case MIN_SCALAR -> Math.min(x, p);
-            case MAX_SCALAR -> Math.max(x, p);
-        };
+        return ScalarOps.unary(op, p, x);
     }
 
     // ---------------------------------------------------------------- binary

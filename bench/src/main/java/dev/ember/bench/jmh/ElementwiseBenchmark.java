@@ -113,6 +113,6 @@ public class ElementwiseBenchmark {
         instance.free(x);
         instance.free(y);
         instance.free(out);
-        BenchBackends.release(instance);
+        instance.close();
     }
 }

@@ -63,6 +63,6 @@ public class GemmBenchmark {
     @TearDown
     public void tearDown() {
         problem.close();
-        BenchBackends.release(instance);
+        instance.close();
     }
 }

@@ -70,6 +70,6 @@ public class LaunchOverheadBenchmark {
     public void tearDown() {
         instance.synchronize();
         instance.free(buffer);
-        BenchBackends.release(instance);
+        instance.close();
     }
 }

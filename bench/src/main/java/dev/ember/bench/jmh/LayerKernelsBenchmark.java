@@ -156,6 +156,6 @@ public class LayerKernelsBenchmark {
         for (DeviceBuffer b : buffers) {
             instance.free(b);
         }
-        BenchBackends.release(instance);
+        instance.close();
     }
 }

@@ -58,6 +58,6 @@ public class TrainStepBenchmark {
     @TearDown
     public void tearDown() {
         problem.close();
-        BenchBackends.release(instance);
+        instance.close();
     }
 }

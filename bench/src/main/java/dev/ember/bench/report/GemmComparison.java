@@ -76,7 +76,7 @@ public final class GemmComparison {
                 if (numpy.server() != null) {
                     numpy.server().close();
                 }
-                BenchBackends.release(backend);
+                backend.close();
             }
         }
         return new Report(results, PeakFlops.measure(cores), baselineName);

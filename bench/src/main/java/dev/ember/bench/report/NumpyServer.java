@@ -18,9 +18,12 @@ import java.util.concurrent.TimeUnit;
  * {@code python3} process, so its timings can be interleaved with Ember's. The script first prints
  * {@code ready: DESCRIPTION}, then answers each request line with one line: median seconds.
  *
- * <p>OpenBLAS gets Ember's thread count. {@code OPENBLAS_CORETYPE} and {@code OPENBLAS_L2_SIZE},
- * which some machines set to work around old OpenBLAS bugs and which slow a current one down, are
- * removed for this process only.
+ * <p>The baseline runs with its best honest settings, for this process only: OpenBLAS gets Ember's
+ * thread count; {@code OPENBLAS_CORETYPE} and {@code OPENBLAS_L2_SIZE}, which some machines set to
+ * work around old OpenBLAS bugs and which slow a current one down, are removed; and glibc keeps
+ * freed temporaries up to 32 MiB instead of returning them to the kernel ({@link #MALLOC_SETTINGS}),
+ * without which every numpy step page-faults its large temporaries back in (on these VMs that made
+ * a training step look several times slower than it is). {@link #description()} names them.
  */
 public final class NumpyServer implements AutoCloseable {
     /**
@@ -28,6 +31,10 @@ public final class NumpyServer implements AutoCloseable {
      * this long after each answer keeps them from taking a core from the next Ember measurement.
      */
     private static final long SETTLE_MILLIS = 300;
+
+    /** glibc malloc thresholds a tuned numpy deployment would use (see the class comment). */
+    static final Map<String, String> MALLOC_SETTINGS = Map.of(
+            "MALLOC_MMAP_THRESHOLD_", "33554432", "MALLOC_TRIM_THRESHOLD_", "1073741824");
 
     private final Process process;
     private final BufferedReader out;
@@ -55,6 +62,7 @@ public final class NumpyServer implements AutoCloseable {
             env.remove("OPENBLAS_L2_SIZE");
             env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
             env.put("OMP_NUM_THREADS", Integer.toString(threads));
+            env.putAll(MALLOC_SETTINGS);
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
             Process p = pb.start();
             BufferedReader reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -64,7 +72,11 @@ public final class NumpyServer implements AutoCloseable {
                 p.destroy();
                 return new Availability(null, first == null ? "python3 exited without answering" : first);
             }
-            return new Availability(new NumpyServer(p, reader, writer, first.substring(7)), null);
+            String settings = "OPENBLAS_NUM_THREADS=" + threads + " MALLOC_MMAP_THRESHOLD_="
+                    + MALLOC_SETTINGS.get("MALLOC_MMAP_THRESHOLD_") + " MALLOC_TRIM_THRESHOLD_="
+                    + MALLOC_SETTINGS.get("MALLOC_TRIM_THRESHOLD_") + ", OPENBLAS_CORETYPE/L2_SIZE unset";
+            return new Availability(new NumpyServer(p, reader, writer, first.substring(7) + " [" + settings + "]"),
+                    null);
         } catch (IOException e) {
             return new Availability(null, "python3 could not be started: " + e.getMessage());
         }

@@ -64,7 +64,7 @@ public final class TrainStepComparison {
                 if (numpy.server() != null) {
                     numpy.server().close();
                 }
-                BenchBackends.release(backend);
+                backend.close();
             }
         }
         return new Report(results, baselineName);

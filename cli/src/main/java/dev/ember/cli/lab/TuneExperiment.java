@@ -1,8 +1,8 @@
 package dev.ember.cli.lab;
 
+import dev.ember.core.Backends;
 import dev.ember.core.DType;
 import dev.ember.core.spi.Backend;
-import dev.ember.cpu.CpuBackend;
 import dev.ember.nn.data.Dataset;
 import dev.ember.nn.data.Shuffler;
 import dev.ember.nn.data.Split;
@@ -274,7 +274,7 @@ final class TuneExperiment implements Experiment {
         Dataset trainSet = smooth(standardizer.apply(train));
         Dataset devSet = standardizer.apply(dev);
         int cores = Runtime.getRuntime().availableProcessors();
-        boolean parallel = ctx.backend() instanceof CpuBackend && cores > 1
+        boolean parallel = Backends.options(ctx.backend().name()).contains(THREADS) && cores > 1
                 && Boolean.parseBoolean(System.getProperty("ember.lab.tune.parallel", "true"));
         int workers = parallel ? cores : 1;
         int d = SPACE.size();
@@ -284,7 +284,7 @@ final class TuneExperiment implements Experiment {
 
         // how much to search: measure this backend's training speed, estimate the full search and retraining,
         // compare with the budget
-        Backend probeBackend = parallel ? new CpuBackend(1) : ctx.backend();
+        Backend probeBackend = parallel ? oneThread(ctx) : ctx.backend();
         double perExample;
         try {
             perExample = calibrate(probeBackend, ctx, trainSet);
@@ -709,13 +709,21 @@ final class TuneExperiment implements Experiment {
                 .devAccuracy()).thenComparing(e -> e.getKey().name(), Comparator.reverseOrder())).orElseThrow();
     }
 
+    /** The backend option that sets a thread count; a backend with it (the CPU) runs trials side by side. */
+    private static final String THREADS = "threads";
+
+    /** A new one-thread instance of the context's backend, for one of several trials run side by side. */
+    private static Backend oneThread(LabContext ctx) {
+        return Backends.open(ctx.backend().name(), Map.of(THREADS, "1"));
+    }
+
     /** Runs the trials, {@code workers} at a time; results in the trials' order. */
     private static List<Map.Entry<Trial, Outcome>> runAll(LabContext ctx, List<Trial> trials, Dataset train,
                                                           Dataset dev, int workers, boolean devEveryEpoch, int done,
                                                           int total) {
         AtomicInteger finished = new AtomicInteger(done);
         Function<Trial, Outcome> one = t -> {
-            Backend b = workers > 1 ? new CpuBackend(1) : ctx.backend();
+            Backend b = workers > 1 ? oneThread(ctx) : ctx.backend();
             try {
                 Outcome[] out = new Outcome[1];
                 train(b, ctx, t.hyper(), train, dev, t.epochs(), devEveryEpoch, null, (model, o) -> out[0] = o);

@@ -3,8 +3,19 @@ package dev.ember.core.spi;
 import dev.ember.core.DType;
 
 /**
- * The compute backend SPI: memory, and the kernels every backend must provide in {@link DType#F32}
- * and {@link DType#F64}.
+ * The compute backend SPI, in two tiers.
+ *
+ * <ul>
+ *   <li><b>Required primitives</b> ({@link #SPI_METHODS} abstract methods): lifecycle, memory and
+ *       copies, {@link #fill}, {@link #cast}, {@link #copyStrided}, {@link #gemm}, {@link #unary},
+ *       {@link #binary}, {@link #reduce}, {@link #random} and {@link #synchronize}. A new backend
+ *       writes these and nothing else, in {@link DType#F32} and {@link DType#F64}.</li>
+ *   <li><b>Derived operations</b> ({@link #DERIVED_METHODS} {@code default} methods): activations and
+ *       their backward, bias + activation, softmax and its backward, batch norm, the optimiser
+ *       updates and fused element-wise {@link Expression}s, each composed once in {@link DerivedOps}
+ *       from the primitives. A backend overrides one
+ *       only for speed; the conformance kit compares every override with the composition.</li>
+ * </ul>
  *
  * <p>Contract shared by all methods:
  * <ul>
@@ -15,17 +26,42 @@ import dev.ember.core.DType;
  *   <li>Matrices are row-major. Outputs may alias inputs only where a method says so.</li>
  *   <li>Calls may be asynchronous; {@link #read} and {@link #synchronize} wait for earlier work.</li>
  * </ul>
- * {@link #SPI_METHODS} counts the methods a new backend implements.
+ *
+ * <p><b>Special values</b> follow IEEE 754 and numpy in every operation, on every backend:
+ * <ul>
+ *   <li>NaN propagates: any arithmetic with a NaN operand, {@code exp}, {@code log}, {@code sqrt},
+ *       {@code tanh}, every activation ({@code relu(NaN)} is NaN), {@code MIN}/{@code MAX} and their
+ *       scalar forms ({@code np.minimum}/{@code np.maximum}, not {@code fmin}/{@code fmax}), every
+ *       reduction ({@code SUM}, {@code MEAN}, {@code MAX}, {@code MIN}, {@code SUM_OF_SQUARES}) and
+ *       GEMM (no zero is skipped: {@code 0 * NaN} and {@code 0 * Inf} are NaN). {@code ARGMAX} of a
+ *       row holding NaN is the index of its first NaN ({@code np.argmax}). A comparison with NaN is
+ *       false: {@code GREATER} gives 0, and so the ReLUs' gradient at NaN is 0.</li>
+ *   <li>Infinities: a sum holding +Inf (and no -Inf or NaN) is +Inf, {@code Inf - Inf} and
+ *       {@code 0 * Inf} are NaN, {@code 1/0} is +Inf, {@code log(0)} is -Inf, {@code log(-1)} and
+ *       {@code sqrt(-1)} are NaN, {@code sigmoid(-Inf)} is 0 and {@code sigmoid(+Inf)} is 1.
+ *       Compensated (Kahan) sums must still give these IEEE results.</li>
+ *   <li>Softmax computes {@code exp(x - max) / sum} per row, as numpy users write it: a -Inf logit gets
+ *       probability 0 (a mask), and a row holding NaN or +Inf is NaN throughout.</li>
+ *   <li>-0 is kept where IEEE keeps it: {@code fill}, copies, casts, strided copies, {@code NEG},
+ *       {@code SIGN}, multiplication by a positive number and {@code sqrt(-0)} give -0.</li>
+ * </ul>
  */
 public interface Backend extends AutoCloseable {
-    /** Number of abstract methods in this interface: what a new backend has to implement. */
-    int SPI_METHODS = 32;
+    /** Number of abstract methods in this interface: the required tier, what a new backend has to implement. */
+    int SPI_METHODS = 20;
+
+    /** Number of {@code default} methods: the derived tier, composed in {@link DerivedOps}. */
+    int DERIVED_METHODS = 13;
 
     /** The provider name: {@code cpu}, {@code opencl}, {@code cuda}. */
     String name();
 
     /** Human-readable description of the device and its configuration. */
     String device();
+
+    /** Releases the backend's own resources (queues, contexts, pools). Buffers are freed by their owners. */
+    @Override
+    void close();
 
     // ---------------------------------------------------------------- memory
 
@@ -100,16 +136,31 @@ public interface Backend extends AutoCloseable {
      */
     void reduce(ReduceOp op, Span x, int outer, int length, int inner, Span out);
 
+    // ---------------------------------------------------------------- randomness
+
+    /**
+     * Fills {@code length} elements from the counter-based Philox-4x32-10 stream selected by
+     * {@code (seed, stream)}; element {@code i} depends only on the seed, the stream and
+     * {@code i}, with the mapping fixed by {@link Philox}, so every backend produces the same values.
+     */
+    void random(Distribution distribution, double a, double b, long seed, long stream, Span out, int length);
+
+    // ================================================================ derived tier: defaults composed in DerivedOps
+
     // ---------------------------------------------------------------- activations
 
     /** {@code y = act(x)} for {@code length} elements; {@code y} may alias {@code x}. */
-    void activation(Activation act, double alpha, Span x, Span y, int length);
+    default void activation(Activation act, double alpha, Span x, Span y, int length) {
+        DerivedOps.activation(this, act, alpha, x, y, length);
+    }
 
     /**
      * {@code dx = dy * act'(x)}, given both the input {@code x} and the output {@code y} of the
      * forward pass (sigmoid and tanh use {@code y}, the ReLUs use {@code x}). {@code dx} may alias {@code dy}.
      */
-    void activationBackward(Activation act, double alpha, Span x, Span y, Span dy, Span dx, int length);
+    default void activationBackward(Activation act, double alpha, Span x, Span y, Span dy, Span dx, int length) {
+        DerivedOps.activationBackward(this, act, alpha, x, y, dy, dx, length);
+    }
 
     /**
      * {@code y[r, c] = act(x[r, c] + bias[c])} over a row-major {@code rows x cols} matrix: a dense
@@ -117,20 +168,26 @@ public interface Backend extends AutoCloseable {
      * {@code x}. The gradient is {@link #activationBackward} with {@code y} as both input and output
      * (the ReLUs' {@code x + bias > 0} exactly where {@code y > 0}, for slopes >= 0).
      */
-    void biasActivation(Activation act, double alpha, Span x, Span bias, Span y, int rows, int cols);
+    default void biasActivation(Activation act, double alpha, Span x, Span bias, Span y, int rows, int cols) {
+        DerivedOps.biasActivation(this, act, alpha, x, bias, y, rows, cols);
+    }
 
     /**
      * Row-wise softmax (or log-softmax) of a {@code rows x cols} matrix, stable for logits of any
      * magnitude (the row maximum is subtracted first). {@code y} may alias {@code x}.
      */
-    void softmax(boolean log, Span x, Span y, int rows, int cols);
+    default void softmax(boolean log, Span x, Span y, int rows, int cols) {
+        DerivedOps.softmax(this, log, x, y, rows, cols);
+    }
 
     /**
      * Gradient of {@link #softmax}: with forward output {@code y},
      * softmax: {@code dx = y * (dy - sum_j dy*y)}; log-softmax: {@code dx = dy - exp(y) * sum_j dy}.
      * {@code dx} may alias {@code dy}.
      */
-    void softmaxBackward(boolean log, Span y, Span dy, Span dx, int rows, int cols);
+    default void softmaxBackward(boolean log, Span y, Span dy, Span dx, int rows, int cols) {
+        DerivedOps.softmaxBackward(this, log, y, dy, dx, rows, cols);
+    }
 
     // ---------------------------------------------------------------- batch normalisation
 
@@ -141,46 +198,64 @@ public interface Backend extends AutoCloseable {
      * updates {@code running = momentum * running + (1 - momentum) * batch} (the Keras convention,
      * biased variance).
      */
-    void batchNormTraining(int rows, int cols, Span x, Span gamma, Span beta, double eps, double momentum,
-                           Span runningMean, Span runningVar, Span y, Span savedMean, Span savedInvStd);
+    default void batchNormTraining(int rows, int cols, Span x, Span gamma, Span beta, double eps,
+                                   double momentum, Span runningMean, Span runningVar, Span y, Span savedMean,
+                                   Span savedInvStd) {
+        DerivedOps.batchNormTraining(this, rows, cols, x, gamma, beta, eps, momentum, runningMean, runningVar, y,
+                savedMean, savedInvStd);
+    }
 
     /** Inference-mode batch norm with the running statistics. */
-    void batchNormInference(int rows, int cols, Span x, Span gamma, Span beta,
-                            Span runningMean, Span runningVar, double eps, Span y);
+    default void batchNormInference(int rows, int cols, Span x, Span gamma, Span beta,
+                                    Span runningMean, Span runningVar, double eps, Span y) {
+        DerivedOps.batchNormInference(this, rows, cols, x, gamma, beta, runningMean, runningVar, eps, y);
+    }
 
     /** Gradients of training-mode batch norm with respect to {@code x}, {@code gamma} and {@code beta}. */
-    void batchNormBackward(int rows, int cols, Span x, Span dy, Span gamma, Span savedMean, Span savedInvStd,
-                           Span dx, Span dgamma, Span dbeta);
+    default void batchNormBackward(int rows, int cols, Span x, Span dy, Span gamma, Span savedMean,
+                                   Span savedInvStd, Span dx, Span dgamma, Span dbeta) {
+        DerivedOps.batchNormBackward(this, rows, cols, x, dy, gamma, savedMean, savedInvStd, dx, dgamma, dbeta);
+    }
 
-    // ---------------------------------------------------------------- randomness
+    // ---------------------------------------------------------------- fused element-wise expressions
 
     /**
-     * Fills {@code length} elements from the counter-based Philox-4x32-10 stream selected by
-     * {@code (seed, stream)}; element {@code i} depends only on the seed, the stream and
-     * {@code i}, with the mapping fixed by {@link Philox}, so every backend produces the same values.
+     * Evaluates an element-wise {@link Expression} over a {@code rows x cols} grid: input {@code k} is
+     * read through {@code inputs[k]} (broadcast by zero strides) and output {@code k} is written
+     * densely to {@code outputs[k]}, each node's value rounded to the dtype exactly as the primitive
+     * would round it. An output may alias a dense input. The default runs the primitives node by
+     * node; a backend overrides it to run the whole expression in one pass over memory.
      */
-    void random(Distribution distribution, double a, double b, long seed, long stream, Span out, int length);
+    default void evaluate(Expression expression, int rows, int cols, Operand[] inputs, Span[] outputs) {
+        DerivedOps.evaluate(this, expression, rows, cols, inputs, outputs);
+    }
 
     // ---------------------------------------------------------------- optimiser updates (in place)
 
     /** {@code p -= lr * g}. */
-    void sgdUpdate(Span param, Span grad, int length, double lr);
+    default void sgdUpdate(Span param, Span grad, int length, double lr) {
+        DerivedOps.sgdUpdate(this, param, grad, length, lr);
+    }
 
     /** {@code v = beta * v + (1 - beta) * g; p -= lr * v}. */
-    void momentumUpdate(Span param, Span grad, Span velocity, int length, double lr, double beta);
+    default void momentumUpdate(Span param, Span grad, Span velocity, int length, double lr, double beta) {
+        DerivedOps.momentumUpdate(this, param, grad, velocity, length, lr, beta);
+    }
 
     /** {@code s = beta * s + (1 - beta) * g^2; p -= lr * g / (sqrt(s) + eps)}. */
-    void rmspropUpdate(Span param, Span grad, Span meanSquare, int length, double lr, double beta, double eps);
+    default void rmspropUpdate(Span param, Span grad, Span meanSquare, int length, double lr, double beta,
+                               double eps) {
+        DerivedOps.rmspropUpdate(this, param, grad, meanSquare, length, lr, beta, eps);
+    }
 
     /**
      * Adam with bias correction at {@code step >= 1}: {@code m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
      * p -= lr * (m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + eps) + lr * weightDecay * p} (decoupled weight decay,
      * AdamW, when {@code weightDecay > 0}).
      */
-    void adamUpdate(Span param, Span grad, Span m, Span v, int length, double lr, double beta1, double beta2,
-                    double eps, int step, double weightDecay);
+    default void adamUpdate(Span param, Span grad, Span m, Span v, int length, double lr, double beta1, double beta2,
+                            double eps, int step, double weightDecay) {
+        DerivedOps.adamUpdate(this, param, grad, m, v, length, lr, beta1, beta2, eps, step, weightDecay);
+    }
 
-    /** Releases the backend's own resources (queues, contexts, pools). Buffers are freed by their owners. */
-    @Override
-    void close();
 }

@@ -11,5 +11,6 @@ package dev.ember.core.conformance;
  */
 public interface BackendConformance extends GemmConformance, ElementwiseConformance, ReductionConformance,
         ActivationConformance, BatchNormConformance, RandomConformance, OptimizerConformance, MemoryConformance,
-        TensorApiConformance, TensorWriteConformance {
+        TensorApiConformance, DerivedOpsConformance, SpecialValuesConformance, ExpressionConformance,
+        TensorWriteConformance {
 }

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,6 +77,23 @@ public final class ConformanceSupport {
                 .map(s -> s.trim().toLowerCase(Locale.ROOT))
                 .filter(s -> !s.isEmpty())
                 .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * The backends a suite parameterised over backends runs on: every provider discovered on the class
+     * path (available or not, highest priority first), then each required one that was not discovered, so
+     * that {@link #requireOrSkip} fails it instead of it silently dropping out of the run.
+     */
+    public static List<String> underTest() {
+        return underTest(Backends.statuses().stream().map(BackendStatus::name).toList(), required());
+    }
+
+    /** {@link #underTest()} for given discovered and required names (the rule, testable without providers). */
+    static List<String> underTest(List<String> discovered, Collection<String> required) {
+        Set<String> names = new LinkedHashSet<>();
+        discovered.forEach(n -> names.add(normalize(n)));
+        required.stream().map(ConformanceSupport::normalize).sorted().forEach(names::add);
+        return List.copyOf(names);
     }
 
     /** Skips the current test with the probe's reason, or fails it when the backend is required. */

@@ -5,6 +5,7 @@ import dev.ember.core.Scope;
 import dev.ember.core.Tensor;
 import dev.ember.core.spi.Backend;
 import dev.ember.core.spi.ReduceOp;
+import dev.ember.core.spi.ScalarOps;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -55,32 +56,7 @@ public interface ReductionConformance extends ConformanceBase {
         double[] out = new double[outer * inner];
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
-                double acc = switch (op) {
-                    case MAX, ARGMAX -> Double.NEGATIVE_INFINITY;
-                    case MIN -> Double.POSITIVE_INFINITY;
-                    default -> 0;
-                };
-                int arg = 0;
-                for (int j = 0; j < len; j++) {
-                    double v = x[(o * len + j) * inner + i];
-                    switch (op) {
-                        case SUM, MEAN -> acc += v;
-                        case SUM_OF_SQUARES -> acc += v * v;
-                        case MAX -> acc = Math.max(acc, v);
-                        case MIN -> acc = Math.min(acc, v);
-                        case ARGMAX -> {
-                            if (v > acc) {
-                                acc = v;
-                                arg = j;
-                            }
-                        }
-                    }
-                }
-                out[o * inner + i] = switch (op) {
-                    case MEAN -> acc / len;
-                    case ARGMAX -> arg;
-                    default -> acc;
-                };
+                out[o * inner + i] = ScalarOps.reduce(op, x, o * len * inner + i, len, inner);
             }
         }
         return out;

@@ -6,19 +6,30 @@ import dev.ember.core.spi.Backend;
 import dev.ember.core.spi.Distribution;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Base of every nn test suite: the suite is written once against {@link #backend()}, and a concrete
- * subclass per backend (see {@code dev.ember.nn.backends}) names the backend it runs on.
+ * Base of every nn suite that runs on a backend: the suite is written once against {@link #backend()}
+ * and runs once per backend discovered on the test class path (plus any named in {@code -Dember.require}),
+ * so adding a backend module touches nothing here. The annotations are inherited by every subclass.
+ * A backend that cannot run here skips each test with its probe's reason, or fails it when required.
  */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("dev.ember.core.conformance.ConformanceSupport#underTest")
 public abstract class BackendTest {
+    /** The backend this invocation runs on: {@code cpu}, {@code opencl}, ... */
+    @Parameter
+    private String backendName;
     private Backend backend;
     private long liveAtStart;
 
-    /** The backend this suite runs on: {@code cpu}, {@code opencl}, ... */
-    protected abstract String backendName();
+    protected String backendName() {
+        return backendName;
+    }
 
     @BeforeEach
     public void resolveBackend() {

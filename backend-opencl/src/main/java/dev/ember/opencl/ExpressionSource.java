@@ -1,0 +1,69 @@
+package dev.ember.opencl;
+
+import dev.ember.core.DType;
+import dev.ember.core.spi.Expression;
+
+/**
+ * Renders an {@link Expression} as one kernel, {@code ember_expression}, in Ember's kernel dialect
+ * ({@code ember_dialect.h}): the same text compiles as OpenCL C and, with the CUDA flavour of the
+ * header, as CUDA C. Each node becomes a local {@code real}, computed with the very
+ * {@code unary_op}/{@code binary_op} functions of {@code elementwise.cl} (with constant op codes, so
+ * the compiler folds their switches), which keeps fused and eager results the same. Constants and
+ * unary parameters are written as exact hexadecimal literals of the dtype.
+ *
+ * <p>Parameters: {@code rows, cols}, then per input {@code (ptr, offset, rowStride, colStride)}, then
+ * per output {@code (ptr, offset)}.
+ */
+final class ExpressionSource {
+    static final String KERNEL = "ember_expression";
+
+    private ExpressionSource() {
+    }
+
+    static String render(Expression e, DType dtype) {
+        StringBuilder src = new StringBuilder("\n/* ").append(e).append(" */\n");
+        src.append("KERNEL void ").append(KERNEL).append("(int rows, int cols");
+        for (int k = 0; k < e.inputs(); k++) {
+            src.append(",\n        GLOBAL const real* in").append(k).append(", int in").append(k).append("off, int in")
+                    .append(k).append("rs, int in").append(k).append("cs");
+        }
+        for (int k = 0; k < e.outputs(); k++) {
+            src.append(",\n        GLOBAL real* out").append(k).append(", int out").append(k).append("off");
+        }
+        src.append(") {\n    int n = rows * cols;\n    GRID_STRIDE(t, n) {\n");
+        src.append("        int i = t / cols;\n        int j = t - i * cols;\n");
+        for (int node = 0; node < e.size(); node++) {
+            src.append("        real v").append(node).append(" = ");
+            switch (e.kind(node)) {
+                case INPUT -> {
+                    int k = e.input(node);
+                    src.append("in").append(k).append("[in").append(k).append("off + i * in").append(k)
+                            .append("rs + j * in").append(k).append("cs]");
+                }
+                case CONSTANT -> src.append(literal(e.value(node), dtype));
+                case UNARY -> src.append("unary_op(").append(OpenClOps.code(e.unaryOp(node))).append(", v")
+                        .append(e.left(node)).append(", ").append(literal(e.value(node), dtype)).append(')');
+                case BINARY -> src.append("binary_op(").append(OpenClOps.code(e.binaryOp(node))).append(", v")
+                        .append(e.left(node)).append(", v").append(e.right(node)).append(')');
+            }
+            src.append(";\n");
+        }
+        for (int k = 0; k < e.outputs(); k++) {
+            src.append("        out").append(k).append("[out").append(k).append("off + t] = v").append(e.output(k))
+                    .append(";\n");
+        }
+        return src.append("    }\n}\n").toString();
+    }
+
+    /** The value rounded to the dtype, as an exact literal of it (NaN and infinities by name). */
+    static String literal(double value, DType dtype) {
+        double v = dtype == DType.F32 ? (float) value : value;
+        if (Double.isNaN(v)) {
+            return "R(NAN)";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "R(INFINITY)" : "R(-INFINITY)";
+        }
+        return dtype == DType.F32 ? "R(" + Float.toHexString((float) v) + "f)" : "R(" + Double.toHexString(v) + ")";
+    }
+}

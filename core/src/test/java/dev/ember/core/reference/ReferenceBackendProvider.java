@@ -1,0 +1,32 @@
+package dev.ember.core.reference;
+
+import dev.ember.core.spi.Backend;
+import dev.ember.core.spi.BackendProvider;
+import dev.ember.core.spi.Probe;
+
+import java.util.Map;
+
+/**
+ * Registers the {@link ReferenceBackend} on test class paths that carry core's test-jar. Its priority
+ * is the lowest, so {@code auto} takes it only when no real backend is there.
+ */
+public final class ReferenceBackendProvider implements BackendProvider {
+    public static final String NAME = "reference";
+    public static final int PRIORITY = 1;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Probe probe() {
+        return Probe.available(ReferenceBackend.DEVICE, PRIORITY);
+    }
+
+    /** The reference backend has no options ({@link BackendProvider#options()} is empty). */
+    @Override
+    public Backend create(Map<String, String> options) {
+        return new ReferenceBackend();
+    }
+}
