@@ -164,7 +164,7 @@ public interface ExpressionConformance extends ConformanceBase {
                     .hasMessageContaining("shapes cannot be broadcast together: [3, 4] and [5]");
             assertThatThrownBy(() -> Expressions.evaluate(denseTail(), x, x, other))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("evaluate");
+                    .hasMessageContaining("evaluate: dtype mismatch: " + dt);
             assertThatThrownBy(() -> Expressions.evaluateInto(denseTail(), new Tensor[] {x.transpose(), x}, x, x, x))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("must be contiguous");

@@ -23,7 +23,10 @@ import dev.ember.core.spi.UnaryOp;
  * slow: never use it for work.
  *
  * <p>Each result is computed in double and rounded to the buffer's dtype, which for +, -, *, / and
- * sqrt on F32 operands gives exactly the float operation's bits. Not thread-safe.
+ * sqrt on F32 operands gives exactly the float operation's bits. As the definition it is also strict
+ * about ownership: a buffer used after {@link #free} or freed twice fails the call, which catches
+ * misuse in the composed defaults and in core. Calls are not meant to run concurrently; only
+ * {@link #free}, which the Cleaner may call from its own thread, and the accounting are thread-safe.
  */
 public final class ReferenceBackend implements Backend {
     static final String DEVICE = "scalar Java, one element at a time (core test-jar)";
@@ -59,7 +62,9 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public void free(DeviceBuffer buffer) {
-        accounting.freed(own(buffer).bytes());
+        ReferenceBuffer r = own(buffer);
+        r.markFreed();
+        accounting.freed(r.bytes());
     }
 
     @Override
@@ -231,6 +236,10 @@ public final class ReferenceBackend implements Backend {
         if (!(buffer instanceof ReferenceBuffer r) || r.backend() != this) {
             throw new IllegalArgumentException("reference: buffer belongs to backend " + buffer.backend().name()
                     + ", not to this reference backend");
+        }
+        if (r.isFreed()) {
+            throw new IllegalStateException("reference: a " + r.dtype() + " buffer of " + r.length()
+                    + " elements was used after it was freed");
         }
         return r;
     }

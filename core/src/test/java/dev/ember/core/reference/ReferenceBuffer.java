@@ -12,6 +12,7 @@ final class ReferenceBuffer implements DeviceBuffer {
     private final ReferenceBackend backend;
     private final DType dtype;
     final double[] values;
+    private volatile boolean freed;
 
     ReferenceBuffer(ReferenceBackend backend, DType dtype, int length) {
         this.backend = backend;
@@ -32,6 +33,14 @@ final class ReferenceBuffer implements DeviceBuffer {
     @Override
     public Backend backend() {
         return backend;
+    }
+
+    void markFreed() {
+        freed = true;
+    }
+
+    boolean isFreed() {
+        return freed;
     }
 
     /** Stores {@code v} rounded to this buffer's dtype. */
