@@ -1,6 +1,5 @@
 package dev.ember.opencl;
 
-import dev.ember.core.DType;
 import dev.ember.core.spi.Expression;
 
 /**
@@ -9,10 +8,12 @@ import dev.ember.core.spi.Expression;
  * header, as CUDA C. Each node becomes a local {@code real}, computed with the very
  * {@code unary_op}/{@code binary_op} functions of {@code elementwise.cl} (with constant op codes, so
  * the compiler folds their switches), which keeps fused and eager results the same. Constants and
- * unary parameters are written as exact hexadecimal literals of the dtype.
+ * unary parameters are kernel arguments, so the source depends only on the expression's
+ * {@link Expression#structure() structure}: a step whose learning rate changes builds nothing new.
  *
  * <p>Parameters: {@code rows, cols}, then per input {@code (ptr, offset, rowStride, colStride)}, then
- * per output {@code (ptr, offset)}.
+ * per output {@code (ptr, offset)}, then one {@code real} per constant or unary node, in node order
+ * ({@link #hasValue}).
  */
 final class ExpressionSource {
     static final String KERNEL = "ember_expression";
@@ -20,8 +21,9 @@ final class ExpressionSource {
     private ExpressionSource() {
     }
 
-    static String render(Expression e, DType dtype) {
-        StringBuilder src = new StringBuilder("\n/* ").append(e).append(" */\n");
+    static String render(Expression e) {
+        StringBuilder src = new StringBuilder("\n/* a fused expression: ").append(e.size()).append(" nodes, ")
+                .append(e.inputs()).append(" inputs, ").append(e.outputs()).append(" outputs */\n");
         src.append("KERNEL void ").append(KERNEL).append("(int rows, int cols");
         for (int k = 0; k < e.inputs(); k++) {
             src.append(",\n        GLOBAL const real* in").append(k).append(", int in").append(k).append("off, int in")
@@ -29,6 +31,11 @@ final class ExpressionSource {
         }
         for (int k = 0; k < e.outputs(); k++) {
             src.append(",\n        GLOBAL real* out").append(k).append(", int out").append(k).append("off");
+        }
+        for (int node = 0; node < e.size(); node++) {
+            if (hasValue(e, node)) {
+                src.append(", real k").append(node);
+            }
         }
         src.append(") {\n    int n = rows * cols;\n    GRID_STRIDE(t, n) {\n");
         src.append("        int i = t / cols;\n        int j = t - i * cols;\n");
@@ -40,9 +47,9 @@ final class ExpressionSource {
                     src.append("in").append(k).append("[in").append(k).append("off + i * in").append(k)
                             .append("rs + j * in").append(k).append("cs]");
                 }
-                case CONSTANT -> src.append(literal(e.value(node), dtype));
+                case CONSTANT -> src.append('k').append(node);
                 case UNARY -> src.append("unary_op(").append(OpenClOps.code(e.unaryOp(node))).append(", v")
-                        .append(e.left(node)).append(", ").append(literal(e.value(node), dtype)).append(')');
+                        .append(e.left(node)).append(", k").append(node).append(')');
                 case BINARY -> src.append("binary_op(").append(OpenClOps.code(e.binaryOp(node))).append(", v")
                         .append(e.left(node)).append(", v").append(e.right(node)).append(')');
             }
@@ -55,15 +62,8 @@ final class ExpressionSource {
         return src.append("    }\n}\n").toString();
     }
 
-    /** The value rounded to the dtype, as an exact literal of it (NaN and infinities by name). */
-    static String literal(double value, DType dtype) {
-        double v = dtype == DType.F32 ? (float) value : value;
-        if (Double.isNaN(v)) {
-            return "R(NAN)";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "R(INFINITY)" : "R(-INFINITY)";
-        }
-        return dtype == DType.F32 ? "R(" + Float.toHexString((float) v) + "f)" : "R(" + Double.toHexString(v) + ")";
+    /** Whether a node's value (a constant, or a unary op's parameter) is passed as a kernel argument. */
+    static boolean hasValue(Expression e, int node) {
+        return e.kind(node) == Expression.Kind.CONSTANT || e.kind(node) == Expression.Kind.UNARY;
     }
 }

@@ -41,7 +41,7 @@ public final class OpenClBackend implements Backend {
     private KernelSet casts;
     private GemmKernel gemm32;
     private GemmKernel gemm64;
-    /** One program per fused expression and dtype, built on first use (the program cache keeps the binary). */
+    /** One program per expression structure and dtype, built on first use (the program cache keeps the binary). */
     private final Map<ExpressionKey, KernelSet> expressions = new HashMap<>();
     private boolean closed;
 
@@ -279,6 +279,11 @@ public final class OpenClBackend implements Backend {
         }
         for (Span out : outputs) {
             launch.span(out);
+        }
+        for (int node = 0; node < expression.size(); node++) {
+            if (ExpressionSource.hasValue(expression, node)) {
+                launch.real(expression.value(node));
+            }
         }
         launch.run(grid.linear(Math.toIntExact(n)), grid.local());
     }
@@ -521,12 +526,18 @@ public final class OpenClBackend implements Backend {
     private synchronized KernelSet expressionKernels(Expression expression, DType dtype) {
         ensureOpen();
         requireDtype(dtype, "evaluate");
-        return expressions.computeIfAbsent(new ExpressionKey(expression, dtype), key -> new KernelSet(
+        return expressions.computeIfAbsent(new ExpressionKey(expression.structure(), dtype), key -> new KernelSet(
                 context.programs().get(KernelSources.program("common.cl", "elementwise.cl")
-                        + ExpressionSource.render(expression, dtype), options(dtype)), dtype, queue));
+                        + ExpressionSource.render(expression), options(dtype)), dtype, queue));
     }
 
-    private record ExpressionKey(Expression expression, DType dtype) {
+    /** Number of programs this backend's context has built (for tests of the program cache). */
+    int programsBuilt() {
+        return context.programs().size();
+    }
+
+    /** Programs depend on an expression's structure only: its values are kernel arguments. */
+    private record ExpressionKey(Expression.Structure structure, DType dtype) {
     }
 
     private KernelSet kernels(Span s) {

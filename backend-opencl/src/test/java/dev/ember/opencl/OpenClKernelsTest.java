@@ -5,6 +5,7 @@ import dev.ember.core.spi.Activation;
 import dev.ember.core.spi.Backend;
 import dev.ember.core.spi.BinaryOp;
 import dev.ember.core.spi.Distribution;
+import dev.ember.core.spi.Expression;
 import dev.ember.core.spi.Operand;
 import dev.ember.core.spi.Philox;
 import dev.ember.core.spi.ReduceOp;
@@ -549,5 +550,31 @@ class OpenClKernelsTest {
         assertClose("adam m", em, download(b, sm, n), t);
         assertClose("adam v", ev, download(b, sv2, n), t);
         free(b, sp, sm, sv2, sg);
+    }
+
+    /** A fused expression's values are kernel arguments: a new learning rate builds no new program. */
+    @Test
+    void expressionsDifferingOnlyInValuesShareOneProgram() {
+        OpenClBackend b = (OpenClBackend) backend();
+        double[] x = {1, 2, 3, 4, 5};
+        Span in = upload(b, DType.F32, x);
+        Span out = Span.of(b.allocate(DType.F32, x.length));
+        int before = -1;
+        for (double lr : new double[] {0.5, 0.25, -3}) {
+            Expression.Builder e = Expression.builder(1);   // x * lr + 1
+            Expression step = e.build(e.unary(UnaryOp.ADD_SCALAR, 1,
+                    e.binary(BinaryOp.MUL, e.input(0), e.constant(lr))));
+            b.evaluate(step, 1, x.length, new Operand[] {Operand.dense(in, x.length)}, new Span[] {out});
+            double[] want = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                want[i] = (float) ((float) (x[i] * (float) lr) + 1);
+            }
+            assertClose("x * " + lr + " + 1", want, download(b, out, x.length), 0);
+            if (before < 0) {
+                before = b.programsBuilt();
+            }
+            assertThat(b.programsBuilt()).as("programs after lr=%s", lr).isEqualTo(before);
+        }
+        free(b, in, out);
     }
 }

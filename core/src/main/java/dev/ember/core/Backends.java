@@ -126,7 +126,19 @@ public final class Backends {
      */
     public static Backend byName(String name) {
         BackendStatus status = resolve(name);
-        return INSTANCES.computeIfAbsent(status.name(), n -> status.provider().create());
+        Backend shared = INSTANCES.get(status.name());
+        if (shared != null) {
+            return shared;
+        }
+        // created outside the map's lock: a slow device start must not block other names, and a
+        // provider may itself look a backend up; if two threads race, the loser's instance is closed
+        Backend created = status.provider().create();
+        Backend winner = INSTANCES.putIfAbsent(status.name(), created);
+        if (winner != null) {
+            created.close();
+            return winner;
+        }
+        return created;
     }
 
     /**

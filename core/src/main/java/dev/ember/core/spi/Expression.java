@@ -33,6 +33,7 @@ public final class Expression {
     private final int[] right;
     private final double[] values;
     private final int[] outputs;
+    private final Structure structure = new Structure(this);
 
     private Expression(int inputs, Kind[] kinds, Enum<?>[] ops, int[] left, int[] right, double[] values,
                        int[] outputs) {
@@ -101,6 +102,37 @@ public final class Expression {
 
     public int outputs() {
         return outputs.length;
+    }
+
+    /**
+     * This expression without its values (constants and unary parameters): equal for expressions that
+     * differ only in those, so a backend that passes the values as arguments builds code once per
+     * structure, not once per learning rate.
+     */
+    public Structure structure() {
+        return structure;
+    }
+
+    /** Value-comparable by everything but the values; see {@link #structure()}. */
+    public static final class Structure {
+        private final Expression e;
+
+        private Structure(Expression e) {
+            this.e = e;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Structure s && e.inputs == s.e.inputs && Arrays.equals(e.kinds, s.e.kinds)
+                    && Arrays.equals(e.ops, s.e.ops) && Arrays.equals(e.left, s.e.left)
+                    && Arrays.equals(e.right, s.e.right) && Arrays.equals(e.outputs, s.e.outputs);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(e.inputs, Arrays.hashCode(e.kinds), Arrays.hashCode(e.ops), Arrays.hashCode(e.left),
+                    Arrays.hashCode(e.right), Arrays.hashCode(e.outputs));
+        }
     }
 
     @Override
