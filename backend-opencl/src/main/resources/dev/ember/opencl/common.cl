@@ -1,11 +1,20 @@
-/* Helpers shared by all kernels. Java's Math.max/min semantics: a NaN operand gives NaN (fmax would drop it). */
+/*
+ * Helpers shared by all kernels. Java's Math.max/min (IEEE 754-2019 maximum/minimum): a NaN operand
+ * gives NaN (fmax would drop it), and -0 counts as below +0, so max(-0, +0) is +0 in either order.
+ */
 
 DEVICE_FN real r_max(real a, real b) {
-    return (a > b || a != a) ? a : b;
+    if (a != a || (a == b && !signbit(a))) {
+        return a;
+    }
+    return a > b ? a : b;
 }
 
 DEVICE_FN real r_min(real a, real b) {
-    return (a < b || a != a) ? a : b;
+    if (a != a || (a == b && signbit(a))) {
+        return a;
+    }
+    return a < b ? a : b;
 }
 
 /* Work-group sum of one value per work-item; s holds LOCAL_SIZE(0) elements, a power of two. */

@@ -44,6 +44,9 @@ import dev.ember.core.DType;
  *       probability 0 (a mask), and a row holding NaN or +Inf, or only -Inf, is NaN throughout.</li>
  *   <li>Gradients multiply: {@code activationBackward}'s {@code dx = dy * act'(x)} keeps a NaN or
  *       infinite {@code dy} even where the slope is 0 ({@code 0 * Inf} is NaN).</li>
+ *   <li>{@code MAX}/{@code MIN} (and their scalar and reduction forms) order -0 below +0, as IEEE
+ *       754-2019's maximum/minimum and Java's {@link Math#max} do: {@code max(-0, +0)} is +0 in
+ *       either order, so {@code relu(-0)} is +0.</li>
  *   <li>-0 is kept where IEEE keeps it: {@code fill}, copies, casts, strided copies, {@code NEG},
  *       {@code SIGN}, multiplication by a positive number, {@code sqrt(-0)} and {@code tanh(-0)} give -0.</li>
  * </ul>

@@ -226,9 +226,14 @@ public final class Host {
         }
     }
 
-    /** Bit-for-bit equality (as doubles widened from the dtype). */
+    /** Bit-for-bit equality (as doubles widened from the dtype), the sign of zero included. */
     public static void assertExact(String what, double[] expected, double[] actual) {
         assertClose(what, expected, actual, 0, 0);
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] == 0 && Double.doubleToRawLongBits(expected[i]) != Double.doubleToRawLongBits(actual[i])) {
+                throw new AssertionError(what + ": element " + i + " should be " + expected[i] + ", got " + actual[i]);
+            }
+        }
     }
 
     /** Tolerance of element {@code i}. */
