@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  *
  * <ul>
  * <li>{@code $type$} float|double, {@code $Type$} Float|Double, {@code $x$} f|d (as in {@code Args.f}),
- *     {@code $dtype$} F32|F64, {@code $species$} F|D and {@code $lanes$} FL|DL (the {@code Simd} fields).
+ *     {@code $dtype$} F32|F64, {@code $species$} F|D and {@code $lanes$} FL|DL (the {@code Simd} fields),
+ *     {@code $bits$} int|long and {@code $Bits$} Int|Long (the same-width integer, for bit manipulation).
  * <li>Lines {@code #if[F32]}, {@code #else[F32]}, {@code #end[F32]} (or F64) keep or drop the lines
  *     between them; they nest, and text after the bracket is a note to the reader.
  * <li>Inline {@code {#if[F32]?then}} or {@code {#if[F32]?then:else}} for a difference inside a line.
@@ -32,9 +33,9 @@ import java.util.stream.Stream;
 public final class Spp {
     private static final List<Map<String, String>> TYPES = List.of(
             Map.of("key", "F32", "type", "float", "Type", "Float", "x", "f", "dtype", "F32", "species", "F",
-                    "lanes", "FL"),
+                    "lanes", "FL", "bits", "int", "Bits", "Int"),
             Map.of("key", "F64", "type", "double", "Type", "Double", "x", "d", "dtype", "F64", "species", "D",
-                    "lanes", "DL"));
+                    "lanes", "DL", "bits", "long", "Bits", "Long"));
     private static final Set<String> KEYS = Set.of("F32", "F64");
     private static final Pattern DIRECTIVE = Pattern.compile("\\s*#(if|else|end)\\[(\\w+)\\].*");
     private static final Pattern INLINE = Pattern.compile("\\{#if\\[(\\w+)\\]\\?([^:}]*)(?::([^}]*))?\\}");

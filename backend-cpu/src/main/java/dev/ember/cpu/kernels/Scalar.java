@@ -8,8 +8,10 @@ import dev.ember.core.spi.UnaryOp;
 /**
  * Scalar definitions of the element-wise operations, in double, for the vector loops' tails: the
  * primitives are core's {@link ScalarOps} (the one definition every backend agrees with), the
- * activations are the CPU's fused forms. F32 values widen exactly, and rounding the double result
- * of +, -, *, /, sqrt back to float gives the same bits as the float operation.
+ * activation gradients are the CPU's fused forms. exp, log, tanh, pow and the activations
+ * themselves are not here: their tails use {@link FloatVectorMath} / {@link DoubleVectorMath} and
+ * {@code StrictMath.pow}, whose bits do not depend on the JIT. F32 values widen exactly, and rounding
+ * the double result of +, -, *, /, sqrt back to float gives the same bits as the float operation.
  */
 final class Scalar {
     private Scalar() {
@@ -21,22 +23,6 @@ final class Scalar {
 
     static double binary(BinaryOp op, double a, double b) {
         return ScalarOps.binary(op, a, b);
-    }
-
-    /** 1 / (1 + e^-x) through e^-|x|, which never overflows. */
-    static double sigmoid(double x) {
-        double e = Math.exp(-Math.abs(x));
-        double s = 1.0 / (1.0 + e);
-        return x >= 0 ? s : e * s;
-    }
-
-    static double activation(Activation act, double alpha, double x) {
-        return switch (act) {
-            case RELU -> Math.max(x, 0.0);
-            case LEAKY_RELU -> x > 0 ? x : alpha * x;
-            case SIGMOID -> sigmoid(x);
-            case TANH -> Math.tanh(x);
-        };
     }
 
     /** {@code dy * act'(x)}, from the input {@code x} (ReLUs) or the output {@code y} (sigmoid, tanh). */

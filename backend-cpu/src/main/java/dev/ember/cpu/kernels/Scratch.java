@@ -16,13 +16,17 @@ final class Scratch {
     /** First slot of those a part holds while it runs. */
     static final int PART = 4;
     static final int SLOTS_PER_USE = 4;
+    /** The one slot of {@code FloatVectorMath} / {@code DoubleVectorMath}, the innermost user (it calls no kernel). */
+    static final int MATH = 2 * SLOTS_PER_USE;
+    /** One vector's lanes, for the fixed-order lane sum ({@code FloatVectorMath.sum}). */
+    static final int LANES = MATH + 1;
     /** Largest array kept for reuse, in elements (1 MiB of floats). */
     static final int KEEP = 1 << 18;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
-    private final float[][] floats = new float[2 * SLOTS_PER_USE][];
-    private final double[][] doubles = new double[2 * SLOTS_PER_USE][];
+    private final float[][] floats = new float[LANES + 1][];
+    private final double[][] doubles = new double[LANES + 1][];
 
     private Scratch() {
     }
