@@ -262,19 +262,23 @@ public final class OpenClBackend implements Backend {
     public void evaluate(Expression expression, int rows, int cols, Operand[] inputs, Span[] outputs) {
         long n = (long) rows * cols;
         DType dtype = outputs[0].buffer().dtype();
-        ClKernel.Launch launch = expressionKernels(expression, dtype).get(ExpressionSource.KERNEL).args()
-                .i(rows).i(cols);
-        for (int k = 0; k < inputs.length; k++) {
+        for (int k = 0; k < inputs.length; k++) {   // checked before a program is built for the expression
             Operand in = inputs[k];
             checks.sameDtype("evaluate", in.span(), outputs[0]);
             Extents.checkStrided("evaluate", "input " + k, in.span(), new int[] {rows, cols},
                     new int[] {in.rowStride(), in.colStride()});
-            launch.span(in.span()).i(in.rowStride()).i(in.colStride());
         }
         for (int k = 0; k < outputs.length; k++) {
             checks.sameDtype("evaluate", outputs[k], outputs[0]);
             Extents.check("evaluate", "output " + k, outputs[k], n);
-            launch.span(outputs[k]);
+        }
+        ClKernel.Launch launch = expressionKernels(expression, dtype).get(ExpressionSource.KERNEL).args()
+                .i(rows).i(cols);
+        for (Operand in : inputs) {
+            launch.span(in.span()).i(in.rowStride()).i(in.colStride());
+        }
+        for (Span out : outputs) {
+            launch.span(out);
         }
         launch.run(grid.linear(Math.toIntExact(n)), grid.local());
     }

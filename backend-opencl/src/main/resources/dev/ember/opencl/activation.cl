@@ -45,7 +45,7 @@ KERNEL void ember_activation_backward(int act, real alpha, GLOBAL const real* x,
         real g = dy[dyoff + i];
         real r;
         switch (act) {
-            case A_RELU: r = x[xoff + i] > R(0) ? g : R(0); break;
+            case A_RELU: r = g * (x[xoff + i] > R(0) ? R(1) : R(0)); break; /* NaN/Inf in dy stay visible */
             case A_LEAKY_RELU: r = x[xoff + i] > R(0) ? g : alpha * g; break;
             case A_SIGMOID: {
                 real s = y[yoff + i];
@@ -54,7 +54,7 @@ KERNEL void ember_activation_backward(int act, real alpha, GLOBAL const real* x,
             }
             default: {
                 real t = y[yoff + i];
-                r = g * (R(1) - t * t);
+                r = g * ((R(1) - t) * (R(1) + t)); /* 1 - t*t would lose digits where |t| -> 1 */
                 break;
             }
         }

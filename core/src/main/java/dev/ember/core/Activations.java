@@ -11,31 +11,33 @@ public final class Activations {
         String op = name(act);
         x.checkOpen(op);
         Checks.finite(op, "alpha", alpha);
+        Activation kind = canonical(act, alpha);
         if (x.isContiguous()) {   // out of place: one pass over x
             Tensor y = Tensor.zeros(x.backend(), x.dtype(), x.shape());
-            x.backend().activation(act, alpha, x.span(), y.span(), y.size());
+            x.backend().activation(kind, alpha, x.span(), y.span(), y.size());
             return y;
         }
         Tensor y = x.copy();
-        x.backend().activation(act, alpha, y.span(), y.span(), y.size());
+        x.backend().activation(kind, alpha, y.span(), y.span(), y.size());
         return y;
     }
 
     /** {@code dx = dy * act'(x)} given the forward input {@code x} and output {@code y}. */
     public static Tensor backward(Activation act, double alpha, Tensor x, Tensor y, Tensor dy) {
         String op = name(act) + "Backward";
+        Activation kind = canonical(act, alpha);
         Checks.sameBackendAndDtype(op, x, y);
         Checks.sameBackendAndDtype(op, x, dy);
         Checks.sameShape(op, "y", x, y);
         Checks.sameShape(op, "dy", x, dy);
         if (x.isContiguous() && y.isContiguous() && dy.isContiguous()) {   // out of place: no copy of dy
             Tensor dx = Tensor.zeros(dy.backend(), dy.dtype(), dy.shape());
-            x.backend().activationBackward(act, alpha, x.span(), y.span(), dy.span(), dx.span(), dx.size());
+            x.backend().activationBackward(kind, alpha, x.span(), y.span(), dy.span(), dx.span(), dx.size());
             return dx;
         }
         Tensor dx = dy.copy();
         Dense.use(x, xd -> Dense.use(y, yd ->
-                x.backend().activationBackward(act, alpha, xd.span(), yd.span(), dx.span(), dx.span(), dx.size())));
+                x.backend().activationBackward(kind, alpha, xd.span(), yd.span(), dx.span(), dx.span(), dx.size())));
         return dx;
     }
 
@@ -51,6 +53,7 @@ public final class Activations {
         Checks.sameBackendAndDtype(op, x, bias);
         Checks.sameBackendAndDtype(op, x, out);
         Checks.finite(op, "alpha", alpha);
+        Activation kind = canonical(act, alpha);
         Checks.rank(op, "x", x, 2);
         Checks.rank(op, "bias", bias, 1);
         if (bias.dim(0) != x.dim(1)) {
@@ -58,10 +61,9 @@ public final class Activations {
                     + x.shape());
         }
         Checks.sameShape(op, "out", x, out);
-        if (!out.isContiguous()) {
-            throw new IllegalArgumentException(op + ": output " + out.shape() + " must be contiguous");
-        }
-        Dense.use(x, xd -> Dense.use(bias, bd -> x.backend().biasActivation(act, alpha, xd.span(), bd.span(),
+        Checks.writableOutput(op, out, x);
+        Checks.writableOutput(op, out, bias);
+        Dense.use(x, xd -> Dense.use(bias, bd -> x.backend().biasActivation(kind, alpha, xd.span(), bd.span(),
                 out.span(), x.dim(0), x.dim(1))));
     }
 
@@ -99,6 +101,14 @@ public final class Activations {
         Tensor dx = dy.copy();
         Dense.use(y, yd -> y.backend().softmaxBackward(log, yd.span(), dx.span(), dx.span(), rows, cols));
         return dx;
+    }
+
+    /**
+     * A leaky ReLU of slope 0 is the ReLU (the SPI's rule: backends never see {@code LEAKY_RELU} with
+     * {@code alpha == 0}, where {@code alpha * -Inf} would be NaN instead of 0).
+     */
+    private static Activation canonical(Activation act, double alpha) {
+        return act == Activation.LEAKY_RELU && alpha == 0 ? Activation.RELU : act;
     }
 
     private static String name(Activation act) {

@@ -42,8 +42,9 @@ final class Checks {
     }
 
     /**
-     * {@code out} is open, contiguous, and either the very same elements as {@code input} or memory
-     * apart from it: kernels may write in place but not over an input they still read.
+     * {@code out} is open, contiguous, and either the very same elements as {@code input} or in
+     * another buffer: kernels may write in place, but never into a buffer an input still reads
+     * through another view (even a disjoint one is refused: the check is by buffer, not by range).
      */
     static void writableOutput(String operation, Tensor out, Tensor input) {
         out.checkOpen(operation);
@@ -51,7 +52,7 @@ final class Checks {
             throw new IllegalArgumentException(operation + ": output " + out.shape() + " must be contiguous");
         }
         if (out.sharesBuffer(input) && !out.sameElements(input)) {
-            throw new IllegalArgumentException(operation + ": output " + out.shape() + " overlaps input "
+            throw new IllegalArgumentException(operation + ": output " + out.shape() + " shares a buffer with input "
                     + input.shape() + " without being the same elements");
         }
     }

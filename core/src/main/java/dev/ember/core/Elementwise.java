@@ -119,8 +119,15 @@ public final class Elementwise {
                         + out.shape() + (out.isContiguous() ? "" : " (a view)") + " beside " + shape);
             }
         }
-        boolean flat = shape.rank() > 2;   // equal contiguous shapes of any rank run as one row
-        Operand[] in = new Operand[inputs.length];
+        for (int k = 1; k < outputs.length; k++) {
+            for (int m = 0; m < k; m++) {
+                if (outputs[k].sharesBuffer(outputs[m])) {
+                    throw new IllegalArgumentException(operation + ": outputs " + m + " and " + k
+                            + " share a buffer");
+                }
+            }
+        }
+        boolean flat = true;   // every input dense and of the output's shape: the grid is one long row
         for (int k = 0; k < inputs.length; k++) {
             Tensor t = inputs[k];
             Checks.sameBackendAndDtype(operation, outputs[0], t);
@@ -128,11 +135,18 @@ public final class Elementwise {
                 throw new IllegalArgumentException(operation + ": input " + k + " " + t.shape()
                         + " does not broadcast to the output shape " + shape);
             }
-            if (flat && !t.isContiguous()) {
+            if (shape.rank() > 2 && !t.isContiguous()) {
                 throw new IllegalArgumentException(operation + ": input " + k + " of rank > 2 must be contiguous, got"
                         + " a view " + t.shape());
             }
-            in[k] = flat ? Operand.dense(t.span(), shape.size()) : operand(t);
+            for (Tensor out : outputs) {
+                Checks.writableOutput(operation, out, t);
+            }
+            flat &= t.shape().equals(shape) && t.isContiguous();
+        }
+        Operand[] in = new Operand[inputs.length];
+        for (int k = 0; k < inputs.length; k++) {
+            in[k] = flat ? Operand.dense(inputs[k].span(), shape.size()) : operand(inputs[k]);
         }
         Span[] out = new Span[outputs.length];
         for (int k = 0; k < outputs.length; k++) {

@@ -7,14 +7,29 @@ public final class LinearAlgebra {
 
     /** {@code a @ b} for 2-D {@code a [m, k]} and {@code b [k, n]}. */
     public static Tensor matmul(Tensor a, Tensor b) {
+        return matmul(false, false, a, b);
+    }
+
+    /**
+     * {@code op(a) @ op(b)}, where {@code op(t)} is {@code t} transposed when its flag is set: GEMM's
+     * transpose flags, without view objects or copies. Checked before the result is allocated.
+     */
+    public static Tensor matmul(boolean transA, boolean transB, Tensor a, Tensor b) {
         Checks.sameBackendAndDtype("matmul", a, b);
         Checks.rank("matmul", "left operand", a, 2);
         Checks.rank("matmul", "right operand", b, 2);
-        if (a.dim(1) != b.dim(0)) {
-            throw new IllegalArgumentException("matmul: inner dimensions differ: " + a.shape() + " x " + b.shape());
+        int k = transA ? a.dim(0) : a.dim(1);
+        if (k != (transB ? b.dim(1) : b.dim(0))) {
+            throw new IllegalArgumentException("matmul: inner dimensions differ: " + a.shape() + (transA ? "^T" : "")
+                    + " x " + b.shape() + (transB ? "^T" : ""));
         }
-        Tensor c = Tensor.zeros(a.backend(), a.dtype(), a.dim(0), b.dim(1));
-        gemmInto(false, false, 1.0, a, b, 0.0, c);
+        Tensor c = Tensor.zeros(a.backend(), a.dtype(), transA ? a.dim(1) : a.dim(0), transB ? b.dim(0) : b.dim(1));
+        try {
+            gemmInto(transA, transB, 1.0, a, b, 0.0, c);
+        } catch (RuntimeException | Error e) {
+            c.close();
+            throw e;
+        }
         return c;
     }
 

@@ -412,6 +412,7 @@ public final class Tensor implements AutoCloseable {
         if (!isContiguous()) {
             throw new IllegalStateException("assign: target view " + shape + " is not contiguous");
         }
+        Checks.writableOutput("assign", this, source);   // m.assign(m.transpose()) would read what it wrote
         backend().copyStrided(source.span(), source.shape.dims(), source.strides, span());
         return this;
     }

@@ -42,7 +42,7 @@ final class Scalar {
     /** {@code dy * act'(x)}, from the input {@code x} (ReLUs) or the output {@code y} (sigmoid, tanh). */
     static double activationGrad(Activation act, double alpha, double x, double y, double dy) {
         return switch (act) {
-            case RELU -> x > 0 ? dy : 0.0;
+            case RELU -> dy * (x > 0 ? 1.0 : 0.0);
             case LEAKY_RELU -> x > 0 ? dy : alpha * dy;
             case SIGMOID -> dy * (y * (1.0 - y));
             case TANH -> dy * ((1.0 - y) * (1.0 + y));

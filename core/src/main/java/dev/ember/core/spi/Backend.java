@@ -41,9 +41,11 @@ import dev.ember.core.DType;
  *       {@code sqrt(-1)} are NaN, {@code sigmoid(-Inf)} is 0 and {@code sigmoid(+Inf)} is 1.
  *       Compensated (Kahan) sums must still give these IEEE results.</li>
  *   <li>Softmax computes {@code exp(x - max) / sum} per row, as numpy users write it: a -Inf logit gets
- *       probability 0 (a mask), and a row holding NaN or +Inf is NaN throughout.</li>
+ *       probability 0 (a mask), and a row holding NaN or +Inf, or only -Inf, is NaN throughout.</li>
+ *   <li>Gradients multiply: {@code activationBackward}'s {@code dx = dy * act'(x)} keeps a NaN or
+ *       infinite {@code dy} even where the slope is 0 ({@code 0 * Inf} is NaN).</li>
  *   <li>-0 is kept where IEEE keeps it: {@code fill}, copies, casts, strided copies, {@code NEG},
- *       {@code SIGN}, multiplication by a positive number and {@code sqrt(-0)} give -0.</li>
+ *       {@code SIGN}, multiplication by a positive number, {@code sqrt(-0)} and {@code tanh(-0)} give -0.</li>
  * </ul>
  */
 public interface Backend extends AutoCloseable {
@@ -222,8 +224,10 @@ public interface Backend extends AutoCloseable {
     /**
      * Evaluates an element-wise {@link Expression} over a {@code rows x cols} grid: input {@code k} is
      * read through {@code inputs[k]} (broadcast by zero strides) and output {@code k} is written
-     * densely to {@code outputs[k]}, each node's value rounded to the dtype exactly as the primitive
-     * would round it. An output may alias a dense input. The default runs the primitives node by
+     * densely to {@code outputs[k]}, each node's value rounded to the dtype as the primitive rounds it
+     * (for the correctly rounded ones, +, -, *, /, sqrt, min, max and comparisons, bit for bit; exp,
+     * log, tanh and pow may differ from the eager primitive in the last place). An output may be
+     * exactly a dense input. The default runs the primitives node by
      * node; a backend overrides it to run the whole expression in one pass over memory.
      */
     default void evaluate(Expression expression, int rows, int cols, Operand[] inputs, Span[] outputs) {

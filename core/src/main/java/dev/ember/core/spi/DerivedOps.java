@@ -65,10 +65,12 @@ public final class DerivedOps {
                     b.unary(UnaryOp.ADD_SCALAR, 1, slope, slope, n);
                     mul(b, slope, y, slope, n);
                 }
-                case TANH -> {   // 1 - y^2
-                    b.unary(UnaryOp.SQUARE, 0, y, slope, n);
-                    b.unary(UnaryOp.NEG, 0, slope, slope, n);
+                case TANH -> {   // (1 - y)(1 + y): 1 - y^2 would lose most digits where |y| -> 1
+                    Span onePlus = t.take(n);
+                    b.unary(UnaryOp.NEG, 0, y, slope, n);
                     b.unary(UnaryOp.ADD_SCALAR, 1, slope, slope, n);
+                    b.unary(UnaryOp.ADD_SCALAR, 1, y, onePlus, n);
+                    mul(b, slope, onePlus, slope, n);
                 }
             }
             mul(b, dy, slope, dx, n);
@@ -347,10 +349,23 @@ public final class DerivedOps {
             return s;
         }
 
+        /** Frees every temporary, even when one free fails (the first failure is rethrown). */
         @Override
         public void close() {
+            RuntimeException failure = null;
             for (DeviceBuffer buffer : buffers) {
-                backend.free(buffer);
+                try {
+                    backend.free(buffer);
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
     }

@@ -61,7 +61,8 @@ public final class ConformanceSupport {
                     .collect(Collectors.joining("; "))) + ")");
         }
         if (!status.get().available()) {
-            return new Resolution(null, "backend '" + name + "' is unavailable: " + status.get().probe().reason());
+            return new Resolution(null, "backend '" + name + "' is "
+                    + status.get().probe().state().name().toLowerCase(Locale.ROOT) + ": " + status.get().probe().reason());
         }
         try {
             return new Resolution(Backends.byName(name), null);

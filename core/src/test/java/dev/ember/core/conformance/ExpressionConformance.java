@@ -168,8 +168,18 @@ public interface ExpressionConformance extends ConformanceBase {
             assertThatThrownBy(() -> Expressions.evaluateInto(denseTail(), new Tensor[] {x.transpose(), x}, x, x, x))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("must be contiguous");
+            Tensor square = Tensor.zeros(be, dt, 4, 4);
+            Tensor other4 = Tensor.zeros(be, dt, 4, 4);
+            assertThatThrownBy(() -> Expressions.evaluateInto(denseTail(), new Tensor[] {square, other4},
+                    square.transpose(), other4, other4))   // the output would overwrite what later elements read
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("evaluateInto: output [4, 4] shares a buffer with input [4, 4]");
+            assertThatThrownBy(() -> Expressions.evaluateInto(denseTail(), new Tensor[] {square, square},
+                    other4, other4, other4))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("outputs 0 and 1 share a buffer");
             assertThat(be.memory().totalAllocations()).as("allocations by the rejected calls")
-                    .isEqualTo(allocations + 1);   // only the [5] tensor built for the second call
+                    .isEqualTo(allocations + 3);   // only the tensors the test itself built: [5] and two [4, 4]
         }
     }
 }

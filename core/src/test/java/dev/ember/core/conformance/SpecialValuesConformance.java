@@ -209,6 +209,46 @@ public interface SpecialValuesConformance extends ConformanceBase {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(DType.class)
+    default void gradientsKeepANaNOrInfiniteUpstreamGradientWhereTheSlopeIsZero(DType dt) {
+        Backend be = backend();
+        int n = 3 * 21;
+        double[] x = new double[n];
+        double[] dy = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i % 3 == 0 ? -1 : i % 3 == 1 ? 0 : 2;                 // slope 0, 0 and 1 for the ReLU
+            dy[i] = i % 7 == 0 ? NAN : i % 7 == 1 ? INF : i % 7 == 2 ? -INF : 0.5;
+        }
+        for (Activation act : new Activation[] {Activation.RELU, Activation.LEAKY_RELU}) {
+            double slope = act == Activation.LEAKY_RELU ? 0.1 : 0;
+            double[] want = new double[n];
+            for (int i = 0; i < n; i++) {
+                want[i] = dy[i] * ActivationConformance.derivative(act, slope, x[i], 0);
+            }
+            try (Scope s = Scope.open()) {
+                Tensor tx = Host.tensor(be, dt, x, n);
+                Tensor tdy = Host.tensor(be, dt, dy, n);
+                Tensor dx = Tensor.zeros(be, dt, n);
+                be.activationBackward(act, slope, tx.span(), tx.span(), tdy.span(), dx.span(), n);
+                Host.assertClose(act + " backward " + dt + " with NaN and +-Inf in dy", expected(dt, want),
+                        Host.values(dx), Host.rtol(dt), 0);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DType.class)
+    default void aLeakyReluOfSlopeZeroIsTheRelu(DType dt) {
+        Backend be = backend();
+        double[] x = {NAN, INF, -INF, -0.0, 0.0, -2, 3};
+        try (Scope s = Scope.open()) {
+            Tensor tx = Host.tensor(be, dt, x, x.length);
+            Host.assertExact("leakyRelu(0) " + dt, Host.values(tx.relu()), Host.values(tx.leakyRelu(0)));
+            assertThat(Host.values(tx.leakyRelu(0))[2]).as("leakyRelu(-Inf) with slope 0").isEqualTo(0.0);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DType.class)
     default void softmaxOfARowHoldingNaNOrInfIsNaNAndMinusInfIsAMask(DType dt) {
         Backend be = backend();
         int cols = 37;

@@ -98,9 +98,12 @@ public final class GradientCheck {
                     double plus;
                     double minus;
                     try (Tensor at = flat.slice(i, i + 1)) {   // the one element, written in place
-                        plus = evaluate(at, theta + epsilon);
-                        minus = evaluate(at, theta - epsilon);
-                        at.copyFrom(new double[] {theta});
+                        try {
+                            plus = evaluate(at, theta + epsilon);
+                            minus = evaluate(at, theta - epsilon);
+                        } finally {   // a failing loss must not leave the parameter perturbed
+                            at.copyFrom(new double[] {theta});
+                        }
                     }
                     double numeric = (plus - minus) / (2 * epsilon);
                     double a = analytic[p][i];

@@ -96,17 +96,6 @@ final class LinearOps {
 
     /** {@code op(a) @ op(b)} through GEMM's transpose flags (no copies, no view tensors). */
     static Tensor matmulT(Tensor a, Tensor b, boolean ta, boolean tb) {
-        if (a.rank() != 2 || b.rank() != 2) {
-            throw new IllegalArgumentException("matmul: operands must be matrices, got " + a.shape() + " and "
-                    + b.shape());
-        }
-        Tensor c = Tensor.zeros(a.backend(), a.dtype(), ta ? a.dim(1) : a.dim(0), tb ? b.dim(0) : b.dim(1));
-        try {
-            LinearAlgebra.gemmInto(ta, tb, 1.0, a, b, 0.0, c);
-        } catch (RuntimeException e) {
-            c.close();
-            throw e;
-        }
-        return c;
+        return LinearAlgebra.matmul(ta, tb, a, b);
     }
 }
