@@ -3,11 +3,13 @@
 Runs as a small server so Ember can interleave its own runs with these in one invocation:
 each stdin line `DTYPE M N K TRANS_A TRANS_B REPS` (DTYPE f32|f64, TRANS_* 0|1) is answered with
 one line holding the median seconds of REPS timed products (after one warm-up). The first line
-printed describes the baseline. OpenBLAS's thread count comes from OPENBLAS_NUM_THREADS, which
-the caller sets to Ember's thread count.
+printed, `ready: JSON`, describes the baseline (baseline_env.py). OpenBLAS's thread count
+comes from OPENBLAS_NUM_THREADS, which the caller sets to Ember's thread count.
 """
 import sys
 import time
+
+import baseline_env
 
 try:
     import numpy as np
@@ -16,19 +18,8 @@ except ImportError as e:  # reported to the caller, which then measures Ember al
     sys.exit(0)
 
 
-def describe():
-    blas = "unknown BLAS"
-    try:
-        cfg = np.show_config(mode="dicts")
-        info = cfg.get("Build Dependencies", {}).get("blas", {})
-        blas = "%s %s" % (info.get("name", "?"), info.get("version", "?"))
-    except Exception:
-        pass
-    return "numpy %s, %s" % (np.__version__, blas)
-
-
 def main():
-    print("ready: " + describe(), flush=True)
+    baseline_env.numpy_ready(np)
     rng = np.random.default_rng(42)
     for line in sys.stdin:
         parts = line.split()

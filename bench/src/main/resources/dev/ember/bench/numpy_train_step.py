@@ -8,11 +8,14 @@ the two networks Ember's benchmark trains:
 
 Runs as a small server so Ember can interleave its own runs with these in one invocation: each
 stdin line `NETWORK REPS` (NETWORK mlp|small) is answered with one line holding the median seconds
-of REPS timed steps (after a few warm-up steps). The first line printed describes the baseline.
+of REPS timed steps (after a few warm-up steps). The first line printed,
+`ready: JSON`, describes the baseline (baseline_env.py).
 OpenBLAS's thread count comes from OPENBLAS_NUM_THREADS, which the caller sets to Ember's.
 """
 import sys
 import time
+
+import baseline_env
 
 try:
     import numpy as np
@@ -25,16 +28,6 @@ NETWORKS = {
     "small": ([2, 5, 2, 1], 64, "sigmoid"),
 }
 
-
-def describe():
-    blas = "unknown BLAS"
-    try:
-        cfg = np.show_config(mode="dicts")
-        info = cfg.get("Build Dependencies", {}).get("blas", {})
-        blas = "%s %s" % (info.get("name", "?"), info.get("version", "?"))
-    except Exception:
-        pass
-    return "numpy %s, %s" % (np.__version__, blas)
 
 
 class Net:
@@ -107,7 +100,7 @@ class Net:
 
 
 def main():
-    print("ready: " + describe(), flush=True)
+    baseline_env.numpy_ready(np)
     rng = np.random.default_rng(42)
     nets = {}
     for line in sys.stdin:

@@ -83,10 +83,15 @@ public final class BenchGemmCommand implements Callable<Integer> {
         };
     }
 
-    /** The JSON document: snake_case keys; unmeasurable baseline figures are null. */
-    record JsonReport(List<Row> results, @JsonProperty("peak_gflops") double peakGflops, String baseline) {
+    /**
+     * The JSON document: snake_case keys; unmeasurable baseline figures are null; {@code baselines}
+     * holds what numpy ran with at each thread count ({@link BaselineJson}).
+     */
+    record JsonReport(List<Row> results, @JsonProperty("peak_gflops") double peakGflops,
+                      List<BaselineJson> baselines) {
         static JsonReport of(GemmComparison.Report r) {
-            return new JsonReport(r.results().stream().map(Row::of).toList(), r.peakGflops(), r.baseline());
+            return new JsonReport(r.results().stream().map(Row::of).toList(), r.peakGflops(),
+                    BaselineJson.of(r.baselines()));
         }
     }
 

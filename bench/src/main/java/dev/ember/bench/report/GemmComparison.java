@@ -36,9 +36,13 @@ public final class GemmComparison {
 
     /**
      * The whole report: rows, the measured FP32 peak of all cores together, and what the baseline
-     * was.
+     * ran with (or why it did not) per thread count.
      */
-    public record Report(List<GemmResult> results, double peakGflops, String baseline) {
+    public record Report(List<GemmResult> results, double peakGflops, List<BaselineEnvironment> baselines) {
+        public Report {
+            results = List.copyOf(results);
+            baselines = List.copyOf(baselines);
+        }
     }
 
     /** Seconds of calls before timing each shape. */
@@ -50,17 +54,17 @@ public final class GemmComparison {
     public static Report run(Options options, Consumer<String> progress) {
         int cores = Runtime.getRuntime().availableProcessors();
         List<GemmResult> results = new ArrayList<>();
-        String baselineName = "none";
+        List<BaselineEnvironment> environments = new ArrayList<>();
         for (int threads : options.threads()) {
             double peak = PeakFlops.measure(Math.min(threads, cores));
             progress.accept(String.format("FP32 peak of %d thread(s), measured: %.0f GFLOPS", Math.min(threads, cores),
                     peak));
             Backend backend = BenchBackends.open(options.backend(), threads);
-            NumpyServer.Availability numpy = NumpyServer.start("numpy_gemm.py", threads);
+            BaselineServer.Availability numpy = BaselineServer.start(Baseline.NUMPY_GEMM, threads);
+            environments.add(numpy.environment());
+            progress.accept(numpy.environment().description());
             if (numpy.server() == null) {
-                progress.accept("numpy baseline unavailable (" + numpy.reason() + "): reporting Ember alone");
-            } else {
-                baselineName = numpy.server().description();
+                progress.accept("numpy baseline unavailable: reporting Ember alone");
             }
             try {
                 for (DType dtype : options.dtypes()) {
@@ -79,10 +83,10 @@ public final class GemmComparison {
                 backend.close();
             }
         }
-        return new Report(results, PeakFlops.measure(cores), baselineName);
+        return new Report(results, PeakFlops.measure(cores), environments);
     }
 
-    private static GemmResult measure(Backend backend, NumpyServer numpy, DType dtype, GemmShape shape,
+    private static GemmResult measure(Backend backend, BaselineServer numpy, DType dtype, GemmShape shape,
                                       int threads, int rounds, double peak) {
         int reps = repetitionsFor(shape);
         double[] ember = new double[rounds];
@@ -104,7 +108,7 @@ public final class GemmComparison {
                 threads, gflops, numpy == null ? "none" : "numpy", baseGflops, gflops / baseGflops, fraction);
     }
 
-    private static double numpySeconds(NumpyServer numpy, DType dtype, GemmShape shape, int reps) {
+    private static double numpySeconds(BaselineServer numpy, DType dtype, GemmShape shape, int reps) {
         return numpy.medianSeconds(String.format("%s %d %d %d %d %d %d", dtype == DType.F32 ? "f32" : "f64",
                 shape.m(), shape.n(), shape.k(), shape.transA() ? 1 : 0, shape.transB() ? 1 : 0, reps));
     }

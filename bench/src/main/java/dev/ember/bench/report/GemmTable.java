@@ -17,7 +17,8 @@ public final class GemmTable {
                     Double.isNaN(r.ratio()) ? "-" : String.format("%.2f", r.ratio()), 100 * r.fractionOfPeak()));
         }
         sb.append(String.format("%%peak: of the FP32 peak measured at that thread count (F64: half of it); "
-                + "all cores: %.0f GFLOPS. Baseline: %s%n", report.peakGflops(), report.baseline()));
+                + "all cores: %.0f GFLOPS%nbaselines:%n", report.peakGflops()));
+        report.baselines().forEach(b -> sb.append("  ").append(b.description()).append('\n'));
         return sb.toString();
     }
 }

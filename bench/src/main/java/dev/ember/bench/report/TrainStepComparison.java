@@ -7,16 +7,20 @@ import dev.ember.core.spi.Backend;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.function.Consumer;
 
 /**
- * Ember's training step next to numpy's ({@code numpy_train_step.py}) at the same thread count, in
- * one invocation. For every network the two are timed in alternating rounds, so a noisy neighbour
- * slows both alike; each side's figure is the median over rounds of per-round medians.
+ * Ember's training step next to numpy's ({@code numpy_train_step.py}) and PyTorch's
+ * ({@code torch_train_step.py}) at the same thread count, in one invocation. For every network
+ * they are timed in alternating rounds, so a noisy neighbour slows all alike; each figure is the
+ * median over rounds of per-round medians. A baseline that cannot run (no python, no numpy, no
+ * torch) is reported with its reason and left out of the rows.
  */
 public final class TrainStepComparison {
-    /** What to measure. */
-    public record Options(String backend, List<TrainNetwork> networks, List<Integer> threads, int rounds) {
+    /** What to measure, and against which baselines. */
+    public record Options(String backend, List<TrainNetwork> networks, List<Integer> threads, int rounds,
+                          List<Baseline> baselines) {
         public Options {
             if (networks.isEmpty() || threads.isEmpty()) {
                 throw new IllegalArgumentException("bench train: networks and threads must not be empty");
@@ -29,11 +33,31 @@ public final class TrainStepComparison {
             if (rounds < 1) {
                 throw new IllegalArgumentException("bench train: rounds must be >= 1, got " + rounds);
             }
+            baselines = List.copyOf(baselines);
+        }
+
+        /** Against numpy and PyTorch. */
+        public Options(String backend, List<TrainNetwork> networks, List<Integer> threads, int rounds) {
+            this(backend, networks, threads, rounds, List.of(Baseline.NUMPY_TRAIN, Baseline.TORCH_TRAIN));
         }
     }
 
-    /** The whole report: rows and what the baseline was. */
-    public record Report(List<TrainStepResult> results, String baseline) {
+    /** The whole report: rows, and what every baseline ran with (or why it did not) per thread count. */
+    public record Report(List<TrainStepResult> results, List<BaselineEnvironment> baselines) {
+        public Report {
+            results = List.copyOf(results);
+            baselines = List.copyOf(baselines);
+        }
+
+        /**
+         * {@code row}'s time over Ember eager's for the same network and thread count (above 1: Ember
+         * eager is faster); empty when Ember eager was not measured there.
+         */
+        public OptionalDouble timeVsEmberEager(TrainStepResult row) {
+            return results.stream()
+                    .filter(r -> r.isEmberEager() && r.network() == row.network() && r.threads() == row.threads())
+                    .mapToDouble(r -> row.micros() / r.micros()).findFirst();
+        }
     }
 
     /** Seconds of steps before timing each network. */
@@ -44,53 +68,60 @@ public final class TrainStepComparison {
 
     public static Report run(Options options, Consumer<String> progress) {
         List<TrainStepResult> results = new ArrayList<>();
-        String baselineName = "none";
+        List<BaselineEnvironment> environments = new ArrayList<>();
         for (int threads : options.threads()) {
             Backend backend = BenchBackends.open(options.backend(), threads);
-            NumpyServer.Availability numpy = NumpyServer.start("numpy_train_step.py", threads);
-            if (numpy.server() == null) {
-                progress.accept("numpy baseline unavailable (" + numpy.reason() + "): reporting Ember alone");
-            } else {
-                baselineName = numpy.server().description();
-            }
+            List<BaselineServer> servers = new ArrayList<>();
             try {
+                for (Baseline baseline : options.baselines()) {
+                    BaselineServer.Availability a = BaselineServer.start(baseline, threads);
+                    environments.add(a.environment());
+                    progress.accept(a.environment().description());
+                    if (a.server() != null) {
+                        servers.add(a.server());
+                    } else {
+                        progress.accept(baseline.engine() + " baseline unavailable: going on without it");
+                    }
+                }
                 for (TrainNetwork network : options.networks()) {
-                    TrainStepResult r = measure(backend, numpy.server(), network, threads, options.rounds());
-                    results.add(r);
-                    progress.accept(String.format("%s %s threads=%d: ember %.1f us, numpy %.1f us, ratio %.2f",
-                            network.model(), r.backend(), threads, r.emberMicros(), r.numpyMicros(), r.ratio()));
+                    List<TrainStepResult> rows = measure(backend, servers, network, threads, options.rounds());
+                    results.addAll(rows);
+                    StringBuilder line = new StringBuilder(network.model() + " threads=" + threads + ":");
+                    rows.forEach(r -> line.append(String.format(" %s %s %.1f us;", r.engine(), r.mode(), r.micros())));
+                    progress.accept(line.toString());
                 }
             } finally {
-                if (numpy.server() != null) {
-                    numpy.server().close();
-                }
+                servers.forEach(BaselineServer::close);
                 backend.close();
             }
         }
-        return new Report(results, baselineName);
+        return new Report(results, environments);
     }
 
-    private static TrainStepResult measure(Backend backend, NumpyServer numpy, TrainNetwork network,
-                                           int threads, int rounds) {
+    /** Ember's row, then one per baseline server, from interleaved rounds. */
+    private static List<TrainStepResult> measure(Backend backend, List<BaselineServer> servers, TrainNetwork network,
+                                                 int threads, int rounds) {
         int reps = repetitionsFor(network);
         double[] ember = new double[rounds];
-        double[] base = new double[rounds];
+        double[][] base = new double[servers.size()][rounds];
         try (TrainStepProblem problem = new TrainStepProblem(backend, network)) {
             // warm-up: long enough for C2 to compile the whole step
             Timing.warmUp(problem::step, WARM_UP_SECONDS, reps);
             for (int r = 0; r < rounds; r++) {
                 ember[r] = Timing.medianSeconds(problem::step, 1, reps);
-                base[r] = numpy == null ? Double.NaN : numpySeconds(numpy, network, reps);
+                for (int s = 0; s < servers.size(); s++) {
+                    base[s][r] = servers.get(s).medianSeconds(network.key() + " " + reps);
+                }
             }
         }
-        double emberUs = Timing.median(ember) * 1e6;
-        double numpyUs = numpy == null ? Double.NaN : Timing.median(base) * 1e6;
-        return new TrainStepResult(network, backend.name(), threads, emberUs, numpy == null ? "none" : "numpy",
-                numpyUs, numpyUs / emberUs);
-    }
-
-    private static double numpySeconds(NumpyServer numpy, TrainNetwork network, int reps) {
-        return numpy.medianSeconds(network.key() + " " + reps);
+        List<TrainStepResult> rows = new ArrayList<>();
+        rows.add(new TrainStepResult(network, threads, TrainStepResult.EMBER, TrainStepResult.EAGER, backend.name(),
+                Timing.median(ember) * 1e6));
+        for (int s = 0; s < servers.size(); s++) {
+            rows.add(new TrainStepResult(network, threads, servers.get(s).environment().engine(),
+                    TrainStepResult.EAGER, "cpu", Timing.median(base[s]) * 1e6));
+        }
+        return rows;
     }
 
     /** About a quarter second of work per round at ~10 GFLOPS, between 50 and 2000 steps. */
@@ -98,18 +129,20 @@ public final class TrainStepComparison {
         return (int) Math.max(50, Math.min(2000, 0.25 * 10e9 / network.flops()));
     }
 
-    /** The report as a table. */
+    /** The report as a table, then what each baseline ran with. */
     public static String format(Report report) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-20s %-7s %7s %12s %12s %7s%n", "network", "backend", "threads", "ember us",
-                "numpy us", "ratio"));
+        sb.append(String.format("%-20s %7s %-8s %-6s %-7s %12s %9s%n", "network", "threads", "engine", "mode",
+                "backend", "us/step", "vs ember"));
         for (TrainStepResult r : report.results()) {
-            sb.append(String.format("%-20s %-7s %7d %12.1f %12s %7s%n", r.network().model(), r.backend(),
-                    r.threads(), r.emberMicros(),
-                    Double.isNaN(r.numpyMicros()) ? "-" : String.format("%.1f", r.numpyMicros()),
-                    Double.isNaN(r.ratio()) ? "-" : String.format("%.2f", r.ratio())));
+            OptionalDouble ratio = report.timeVsEmberEager(r);
+            sb.append(String.format("%-20s %7d %-8s %-6s %-7s %12.1f %9s%n", r.network().model(), r.threads(),
+                    r.engine(), r.mode(), r.backend(), r.micros(),
+                    ratio.isPresent() ? String.format("%.2f", ratio.getAsDouble()) : "-"));
         }
-        sb.append("ratio = numpy time / ember time; baseline: ").append(report.baseline()).append('\n');
+        sb.append("vs ember = time / Ember eager's time, same network and threads (above 1: Ember is faster)\n");
+        sb.append("baselines:\n");
+        report.baselines().forEach(b -> sb.append("  ").append(b.description()).append('\n'));
         return sb.toString();
     }
 }

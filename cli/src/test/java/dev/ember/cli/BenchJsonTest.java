@@ -1,0 +1,87 @@
+package dev.ember.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ember.bench.TrainNetwork;
+import dev.ember.bench.report.BaselineEnvironment;
+import dev.ember.bench.report.BaselineServer;
+import dev.ember.bench.report.GemmComparison;
+import dev.ember.bench.report.GemmResult;
+import dev.ember.bench.report.TrainStepComparison;
+import dev.ember.bench.report.TrainStepResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The JSON shape of {@code ember bench mlp} and {@code ember bench gemm}, from hand-made reports: no timing. */
+class BenchJsonTest {
+    static final BaselineEnvironment NUMPY = new BaselineEnvironment("numpy", 1, "python3",
+            BaselineServer.settings(1), List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"),
+            Map.of("summary", "numpy 2.4.6, OpenBLAS SkylakeX", "python", "/usr/bin/python3", "numpy_version", "2.4.6",
+                    "blas_libraries", List.of(Map.of("path", "/lib/libopenblas.so", "corename", "SkylakeX",
+                            "num_threads", 1))), null);
+    static final BaselineEnvironment NO_TORCH = new BaselineEnvironment("pytorch", 1, "python3 /usr/bin/python3",
+            BaselineServer.settings(1), List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"), Map.of(),
+            "python3: PyTorch is not installed");
+
+    private static JsonNode parse(Object report) throws Exception {
+        return Json.mapper().readTree(Json.write(report));
+    }
+
+    @Test
+    void mlpRowsCarryEngineModeAndTheRatioToEmberEager() throws Exception {
+        var report = new TrainStepComparison.Report(List.of(
+                new TrainStepResult(TrainNetwork.MLP, 1, "ember", "eager", "cpu", 800),
+                new TrainStepResult(TrainNetwork.MLP, 1, "numpy", "eager", "cpu", 1200)), List.of(NUMPY, NO_TORCH));
+
+        JsonNode json = parse(BenchTrainCommand.JsonReport.of(report));
+
+        JsonNode ember = json.get("results").get(0);
+        assertThat(ember.get("engine").asText()).isEqualTo("ember");
+        assertThat(ember.get("mode").asText()).isEqualTo("eager");
+        assertThat(ember.get("model").asText()).isEqualTo("mlp-784-256-128-10");
+        assertThat(ember.get("batch").asInt()).isEqualTo(128);
+        assertThat(ember.get("us_per_step").asDouble()).isEqualTo(800);
+        assertThat(ember.get("steps_per_s").asDouble()).isEqualTo(1250);
+        assertThat(ember.get("time_vs_ember_eager").asDouble()).isEqualTo(1.0);
+        JsonNode numpy = json.get("results").get(1);
+        assertThat(numpy.get("engine").asText()).isEqualTo("numpy");
+        assertThat(numpy.get("mode").asText()).isEqualTo("eager");
+        assertThat(numpy.get("time_vs_ember_eager").asDouble()).isEqualTo(1.5);
+        assertBaselines(json.get("baselines"));
+    }
+
+    @Test
+    void gemmReportRecordsTheBaselineEnvironment() throws Exception {
+        var report = new GemmComparison.Report(List.of(new GemmResult("sgemm", "cpu", 512, 512, 512, false, false, 1,
+                180, "numpy", Double.NaN, Double.NaN, 0.8)), 220, List.of(NUMPY, NO_TORCH));
+
+        JsonNode json = parse(BenchGemmCommand.JsonReport.of(report));
+
+        assertThat(json.get("results").get(0).get("baseline_gflops").isNull()).isTrue();
+        assertBaselines(json.get("baselines"));
+    }
+
+    private static void assertBaselines(JsonNode baselines) {
+        assertThat(baselines).hasSize(2);
+        JsonNode numpy = baselines.get(0);
+        assertThat(numpy.get("engine").asText()).isEqualTo("numpy");
+        assertThat(numpy.get("available").asBoolean()).isTrue();
+        assertThat(numpy.get("reason").isNull()).isTrue();
+        assertThat(numpy.get("threads").asInt()).isEqualTo(1);
+        assertThat(numpy.get("env").get("MALLOC_MMAP_THRESHOLD_").asText()).isEqualTo("33554432");
+        assertThat(numpy.get("env").get("MALLOC_TRIM_THRESHOLD_").asText()).isEqualTo("1073741824");
+        assertThat(numpy.get("env").get("OPENBLAS_NUM_THREADS").asText()).isEqualTo("1");
+        assertThat(numpy.get("unset").get(0).asText()).isEqualTo("OPENBLAS_CORETYPE");
+        assertThat(numpy.get("runtime").get("numpy_version").asText()).isEqualTo("2.4.6");
+        assertThat(numpy.get("runtime").get("python").asText()).isEqualTo("/usr/bin/python3");
+        assertThat(numpy.get("runtime").get("blas_libraries").get(0).get("corename").asText()).isEqualTo("SkylakeX");
+        JsonNode torch = baselines.get(1);
+        assertThat(torch.get("available").asBoolean()).isFalse();
+        assertThat(torch.get("reason").asText()).isEqualTo("python3: PyTorch is not installed");
+        assertThat(torch.get("runtime").isEmpty()).isTrue();
+        assertThat(torch.get("description").asText()).startsWith("pytorch, 1 thread(s): unavailable: ");
+    }
+}
