@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import sys
+import time
 
 # OpenBLAS builds rename their C API: plain, scipy-openblas ("scipy_" prefix) and 64-bit-integer
 # ("64_" suffix) builds; threadpoolctl tries the same names.
@@ -126,3 +127,26 @@ def ready(summary, **extra):
     env = environment(**extra)
     env["summary"] = summary
     print("ready: " + json.dumps(env, default=str), flush=True)
+
+
+def serve_train_steps(make_net):
+    """Answers each request line "NETWORK REPS" on stdin with the median seconds of REPS training
+    steps (after 3 warm-up steps) of the network make_net(NETWORK) builds once."""
+    nets = {}
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts:
+            continue
+        name, reps = parts[0], int(parts[1])
+        if name not in nets:
+            nets[name] = make_net(name)
+        net = nets[name]
+        for _ in range(3):
+            net.step()
+        times = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            net.step()
+            times.append(time.perf_counter() - t0)
+        times.sort()
+        print("%.9f" % times[len(times) // 2], flush=True)

@@ -13,7 +13,6 @@ of REPS timed steps (after a few warm-up steps). The first line printed,
 OpenBLAS's thread count comes from OPENBLAS_NUM_THREADS, which the caller sets to Ember's.
 """
 import sys
-import time
 
 import baseline_env
 
@@ -102,25 +101,7 @@ class Net:
 def main():
     baseline_env.numpy_ready(np)
     rng = np.random.default_rng(42)
-    nets = {}
-    for line in sys.stdin:
-        parts = line.split()
-        if not parts:
-            continue
-        name, reps = parts[0], int(parts[1])
-        if name not in nets:
-            sizes, batch, head = NETWORKS[name]
-            nets[name] = Net(sizes, batch, head, rng)
-        net = nets[name]
-        for _ in range(3):
-            net.step()
-        times = []
-        for _ in range(reps):
-            t0 = time.perf_counter()
-            net.step()
-            times.append(time.perf_counter() - t0)
-        times.sort()
-        print("%.9f" % times[len(times) // 2], flush=True)
+    baseline_env.serve_train_steps(lambda name: Net(*NETWORKS[name], rng))
 
 
 if __name__ == "__main__":

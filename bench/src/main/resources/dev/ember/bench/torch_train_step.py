@@ -15,7 +15,6 @@ given to torch.set_num_threads.
 """
 import re
 import sys
-import time
 
 import baseline_env
 
@@ -79,25 +78,7 @@ def main():
                        torch_blas_info=config_blas(), torch_config=torch.__config__.show(),
                        torch_parallel_info=torch.__config__.parallel_info())
     gen = torch.Generator().manual_seed(42)
-    nets = {}
-    for line in sys.stdin:
-        parts = line.split()
-        if not parts:
-            continue
-        name, reps = parts[0], int(parts[1])
-        if name not in nets:
-            sizes, batch, head = NETWORKS[name]
-            nets[name] = Net(sizes, batch, head, gen)
-        net = nets[name]
-        for _ in range(3):
-            net.step()
-        times = []
-        for _ in range(reps):
-            t0 = time.perf_counter()
-            net.step()
-            times.append(time.perf_counter() - t0)
-        times.sort()
-        print("%.9f" % times[len(times) // 2], flush=True)
+    baseline_env.serve_train_steps(lambda name: Net(*NETWORKS[name], gen))
 
 
 if __name__ == "__main__":
