@@ -103,10 +103,7 @@ public final class Elementwise {
      * (numpy's rule, as for {@code out=}); an output may be one of the inputs (in place).
      */
     static void expressionInto(String operation, Expression e, Tensor[] outputs, Tensor[] inputs) {
-        if (inputs.length != e.inputs()) {
-            throw new IllegalArgumentException(operation + ": the expression takes " + e.inputs() + " inputs, got "
-                    + inputs.length);
-        }
+        checkInputCount(operation, e, inputs.length);
         if (outputs.length != e.outputs()) {
             throw new IllegalArgumentException(operation + ": the expression has " + e.outputs() + " outputs, got "
                     + outputs.length + " output tensors");
@@ -153,6 +150,13 @@ public final class Elementwise {
             out[k] = outputs[k].span();
         }
         outputs[0].backend().evaluate(e, flat ? 1 : rows(shape), flat ? shape.size() : cols(shape), in, out);
+    }
+
+    static void checkInputCount(String operation, Expression e, int inputs) {
+        if (inputs != e.inputs()) {
+            throw new IllegalArgumentException(operation + ": the expression takes " + e.inputs() + " inputs, got "
+                    + inputs);
+        }
     }
 
     /** numpy's broadcast of two shapes: equal shapes of any rank, else rank <= 2 with size-1 axes stretched. */

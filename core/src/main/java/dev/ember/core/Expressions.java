@@ -23,10 +23,7 @@ public final class Expressions {
             throw new IllegalArgumentException(OP + ": needs at least one input tensor (it sets the backend, dtype"
                     + " and shape); use evaluateInto for an expression without inputs");
         }
-        if (inputs.length != e.inputs()) {   // before the outputs are allocated
-            throw new IllegalArgumentException(OP + ": the expression takes " + e.inputs() + " inputs, got "
-                    + inputs.length);
-        }
+        Elementwise.checkInputCount(OP, e, inputs.length);   // before the outputs are allocated
         for (Tensor t : inputs) {
             t.checkOpen(OP);
         }

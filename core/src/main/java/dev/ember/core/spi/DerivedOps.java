@@ -24,11 +24,7 @@ public final class DerivedOps {
     public static void activation(Backend b, Activation act, double alpha, Span x, Span y, int n) {
         switch (act) {
             case RELU -> b.unary(UnaryOp.MAX_SCALAR, 0, x, y, n);
-            case LEAKY_RELU -> {
-                if (alpha == 0) {   // alpha * min(x, 0) would turn -Inf into NaN
-                    b.unary(UnaryOp.MAX_SCALAR, 0, x, y, n);
-                    return;
-                }
+            case LEAKY_RELU -> {   // alpha != 0: core passes RELU for a slope of 0 (see Activation)
                 try (Temps t = new Temps(b, y)) {
                     Span negative = t.take(n);
                     b.unary(UnaryOp.MIN_SCALAR, 0, x, negative, n);

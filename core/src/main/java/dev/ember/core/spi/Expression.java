@@ -137,15 +137,12 @@ public final class Expression {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Expression e && inputs == e.inputs && Arrays.equals(kinds, e.kinds)
-                && Arrays.equals(ops, e.ops) && Arrays.equals(left, e.left) && Arrays.equals(right, e.right)
-                && Arrays.equals(values, e.values) && Arrays.equals(outputs, e.outputs);
+        return o instanceof Expression e && structure.equals(e.structure) && Arrays.equals(values, e.values);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(inputs, Arrays.hashCode(kinds), Arrays.hashCode(ops), Arrays.hashCode(left),
-                Arrays.hashCode(right), Arrays.hashCode(values), Arrays.hashCode(outputs));
+        return 31 * structure.hashCode() + Arrays.hashCode(values);
     }
 
     /** One line per node, e.g. {@code t2 = ADD(t0, t1)}, then the outputs. */
