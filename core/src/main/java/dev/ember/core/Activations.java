@@ -14,11 +14,11 @@ public final class Activations {
         Activation kind = canonical(act, alpha);
         if (x.isContiguous()) {   // out of place: one pass over x
             Tensor y = Tensor.zeros(x.backend(), x.dtype(), x.shape());
-            x.backend().activation(kind, alpha, x.span(), y.span(), y.size());
+            x.ops().activation(kind, alpha, x.span(), y.span(), y.size());
             return y;
         }
         Tensor y = x.copy();
-        x.backend().activation(kind, alpha, y.span(), y.span(), y.size());
+        x.ops().activation(kind, alpha, y.span(), y.span(), y.size());
         return y;
     }
 
@@ -32,12 +32,12 @@ public final class Activations {
         Checks.sameShape(op, "dy", x, dy);
         if (x.isContiguous() && y.isContiguous() && dy.isContiguous()) {   // out of place: no copy of dy
             Tensor dx = Tensor.zeros(dy.backend(), dy.dtype(), dy.shape());
-            x.backend().activationBackward(kind, alpha, x.span(), y.span(), dy.span(), dx.span(), dx.size());
+            x.ops().activationBackward(kind, alpha, x.span(), y.span(), dy.span(), dx.span(), dx.size());
             return dx;
         }
         Tensor dx = dy.copy();
         Dense.use(x, xd -> Dense.use(y, yd ->
-                x.backend().activationBackward(kind, alpha, xd.span(), yd.span(), dx.span(), dx.span(), dx.size())));
+                x.ops().activationBackward(kind, alpha, xd.span(), yd.span(), dx.span(), dx.span(), dx.size())));
         return dx;
     }
 
@@ -63,7 +63,7 @@ public final class Activations {
         Checks.sameShape(op, "out", x, out);
         Checks.writableOutput(op, out, x);
         Checks.writableOutput(op, out, bias);
-        Dense.use(x, xd -> Dense.use(bias, bd -> x.backend().biasActivation(kind, alpha, xd.span(), bd.span(),
+        Dense.use(x, xd -> Dense.use(bias, bd -> x.ops().biasActivation(kind, alpha, xd.span(), bd.span(),
                 out.span(), x.dim(0), x.dim(1))));
     }
 
@@ -78,11 +78,11 @@ public final class Activations {
         int rows = x.size() / cols;
         if (x.isContiguous()) {
             Tensor y = Tensor.zeros(x.backend(), x.dtype(), x.shape());
-            x.backend().softmax(log, x.span(), y.span(), rows, cols);
+            x.ops().softmax(log, x.span(), y.span(), rows, cols);
             return y;
         }
         Tensor y = x.copy();
-        x.backend().softmax(log, y.span(), y.span(), rows, cols);
+        x.ops().softmax(log, y.span(), y.span(), rows, cols);
         return y;
     }
 
@@ -95,11 +95,11 @@ public final class Activations {
         int rows = y.size() / cols;
         if (y.isContiguous() && dy.isContiguous()) {
             Tensor dx = Tensor.zeros(dy.backend(), dy.dtype(), dy.shape());
-            y.backend().softmaxBackward(log, y.span(), dy.span(), dx.span(), rows, cols);
+            y.ops().softmaxBackward(log, y.span(), dy.span(), dx.span(), rows, cols);
             return dx;
         }
         Tensor dx = dy.copy();
-        Dense.use(y, yd -> y.backend().softmaxBackward(log, yd.span(), dx.span(), dx.span(), rows, cols));
+        Dense.use(y, yd -> y.ops().softmaxBackward(log, yd.span(), dx.span(), dx.span(), rows, cols));
         return dx;
     }
 

@@ -45,7 +45,7 @@ public final class BatchNorm {
         Tensor mean = Tensor.zeros(x.backend(), x.dtype(), cols);
         Tensor invStd = Tensor.zeros(x.backend(), x.dtype(), cols);
         Dense.use(x, xd -> Dense.use(gamma, g -> Dense.use(beta, b ->
-                x.backend().batchNormTraining(rows, cols, xd.span(), g.span(), b.span(), eps, momentum,
+                x.ops().batchNormTraining(rows, cols, xd.span(), g.span(), b.span(), eps, momentum,
                         runningMean.span(), runningVar.span(), y.span(), mean.span(), invStd.span()))));
         return new Forward(y, mean, invStd);
     }
@@ -56,7 +56,7 @@ public final class BatchNorm {
         checkParameters("batchNormInference", x, gamma, beta, runningMean, runningVar, eps);
         Tensor y = Tensor.zeros(x.backend(), x.dtype(), x.shape());
         Dense.use(x, xd -> Dense.use(gamma, g -> Dense.use(beta, b -> Dense.use(runningMean, m ->
-                Dense.use(runningVar, v -> x.backend().batchNormInference(x.dim(0), x.dim(1), xd.span(), g.span(),
+                Dense.use(runningVar, v -> x.ops().batchNormInference(x.dim(0), x.dim(1), xd.span(), g.span(),
                         b.span(), m.span(), v.span(), eps, y.span()))))));
         return y;
     }
@@ -73,7 +73,7 @@ public final class BatchNorm {
         Tensor dgamma = Tensor.zeros(x.backend(), x.dtype(), cols);
         Tensor dbeta = Tensor.zeros(x.backend(), x.dtype(), cols);
         Dense.use(x, xd -> Dense.use(dy, dyd -> Dense.use(gamma, g ->
-                x.backend().batchNormBackward(rows, cols, xd.span(), dyd.span(), g.span(),
+                x.ops().batchNormBackward(rows, cols, xd.span(), dyd.span(), g.span(),
                         forward.savedMean().span(), forward.savedInvStd().span(),
                         dx.span(), dgamma.span(), dbeta.span()))));
         return new Gradients(dx, dgamma, dbeta);

@@ -20,11 +20,11 @@ public final class Elementwise {
         Checks.finite(operation, "scalar", param);
         if (x.isContiguous()) {   // out of place: one pass over x
             Tensor out = Tensor.zeros(x.backend(), x.dtype(), x.shape());
-            x.backend().unary(op, param, x.span(), out.span(), out.size());
+            x.ops().unary(op, param, x.span(), out.span(), out.size());
             return out;
         }
         Tensor out = x.copy();
-        x.backend().unary(op, param, out.span(), out.span(), out.size());
+        x.ops().unary(op, param, out.span(), out.span(), out.size());
         return out;
     }
 
@@ -39,10 +39,10 @@ public final class Elementwise {
         Checks.sameShape(operation, "out", x, out);
         Checks.writableOutput(operation, out, x);
         if (x.isContiguous()) {
-            x.backend().unary(op, param, x.span(), out.span(), out.size());
+            x.ops().unary(op, param, x.span(), out.span(), out.size());
         } else {
             out.assign(x);
-            x.backend().unary(op, param, out.span(), out.span(), out.size());
+            x.ops().unary(op, param, out.span(), out.span(), out.size());
         }
     }
 
@@ -62,7 +62,7 @@ public final class Elementwise {
         if (sa.equals(sb) && a.isContiguous() && b.isContiguous()) {
             Checks.sameShape(operation, "out", a, out);
             int n = a.size();
-            a.backend().binary(op, 1, n, Operand.dense(a.span(), n), Operand.dense(b.span(), n), out.span());
+            a.ops().binary(op, 1, n, Operand.dense(a.span(), n), Operand.dense(b.span(), n), out.span());
             return;
         }
         if (sa.rank() > 2 || sb.rank() > 2) {
@@ -77,7 +77,7 @@ public final class Elementwise {
             throw new IllegalArgumentException(operation + ": out has shape " + so + " but " + sa + " and " + sb
                     + " broadcast to " + broadcast(operation, sa, sb));
         }
-        a.backend().binary(op, rows, cols, operand(a), operand(b), out.span());
+        a.ops().binary(op, rows, cols, operand(a), operand(b), out.span());
     }
 
     static Tensor binary(String operation, BinaryOp op, Tensor a, Tensor b) {
@@ -85,7 +85,7 @@ public final class Elementwise {
         if (a.shape().equals(b.shape()) && a.isContiguous() && b.isContiguous()) {
             Tensor out = Tensor.zeros(a.backend(), a.dtype(), a.shape());
             int n = a.size();
-            a.backend().binary(op, 1, n, Operand.dense(a.span(), n), Operand.dense(b.span(), n), out.span());
+            a.ops().binary(op, 1, n, Operand.dense(a.span(), n), Operand.dense(b.span(), n), out.span());
             return out;
         }
         Shape shape = broadcast(operation, a.shape(), b.shape());
@@ -94,7 +94,7 @@ public final class Elementwise {
                     + " shapes), got " + a.shape() + " and " + b.shape());
         }
         Tensor out = Tensor.zeros(a.backend(), a.dtype(), shape);
-        a.backend().binary(op, rows(shape), cols(shape), operand(a), operand(b), out.span());
+        a.ops().binary(op, rows(shape), cols(shape), operand(a), operand(b), out.span());
         return out;
     }
 
@@ -149,7 +149,7 @@ public final class Elementwise {
         for (int k = 0; k < outputs.length; k++) {
             out[k] = outputs[k].span();
         }
-        outputs[0].backend().evaluate(e, flat ? 1 : rows(shape), flat ? shape.size() : cols(shape), in, out);
+        outputs[0].ops().evaluate(e, flat ? 1 : rows(shape), flat ? shape.size() : cols(shape), in, out);
     }
 
     static void checkInputCount(String operation, Expression e, int inputs) {

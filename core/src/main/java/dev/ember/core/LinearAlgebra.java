@@ -78,7 +78,7 @@ public final class LinearAlgebra {
             boolean vb = cb.stride(1) != 1;
             int lda = va ? ca.stride(1) : ca.stride(0);
             int ldb = vb ? cb.stride(1) : cb.stride(0);
-            a.backend().gemm(transA != va, transB != vb, m, n, k, alpha, ca.span(), Math.max(lda, 1), cb.span(),
+            a.ops().gemm(transA != va, transB != vb, m, n, k, alpha, ca.span(), Math.max(lda, 1), cb.span(),
                     Math.max(ldb, 1), beta, c.span(), n);
         } finally {
             if (ca != a) {

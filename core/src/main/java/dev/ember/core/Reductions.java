@@ -36,7 +36,7 @@ final class Reductions {
         int length = dims[a];
         int o = outer;
         int in = inner;
-        Dense.use(x, d -> x.backend().reduce(op, d.span(), o, length, in, out.span()));
+        Dense.use(x, d -> x.ops().reduce(op, d.span(), o, length, in, out.span()));
         return out;
     }
 
@@ -44,7 +44,7 @@ final class Reductions {
     static Tensor all(String operation, ReduceOp op, Tensor x) {
         x.checkOpen(operation);
         Tensor out = Tensor.zeros(x.backend(), x.dtype(), Shape.scalar());
-        Dense.use(x, d -> x.backend().reduce(op, d.span(), 1, x.size(), 1, out.span()));
+        Dense.use(x, d -> x.ops().reduce(op, d.span(), 1, x.size(), 1, out.span()));
         return out;
     }
 }

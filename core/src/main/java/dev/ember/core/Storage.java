@@ -19,9 +19,10 @@ final class Storage {
     private final Release release;
     private final Cleaner.Cleanable cleanable;
 
-    Storage(DeviceBuffer buffer) {
+    /** @param owner the backend that allocated the buffer and frees it: its own, or a recording while tracing */
+    Storage(DeviceBuffer buffer, Backend owner) {
         this.buffer = buffer;
-        this.release = new Release(buffer);
+        this.release = new Release(buffer, owner);
         this.cleanable = CLEANER.register(this, release);
     }
 
@@ -49,18 +50,20 @@ final class Storage {
     /** Runs once, either from {@link #release()} or from the Cleaner thread. Must not reference the Storage. */
     private static final class Release implements Runnable {
         private final DeviceBuffer buffer;
+        private final Backend owner;
         private volatile boolean explicit;
 
-        Release(DeviceBuffer buffer) {
+        Release(DeviceBuffer buffer, Backend owner) {
             this.buffer = buffer;
+            this.owner = owner;
         }
 
         @Override
         public void run() {
             if (!explicit) {
-                buffer.backend().noteReclaimedByCleaner();
+                owner.noteReclaimedByCleaner();
             }
-            buffer.backend().free(buffer);
+            owner.free(buffer);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.ember.core.spi.Distribution;
 import dev.ember.core.spi.ReduceOp;
 import dev.ember.core.spi.Span;
 import dev.ember.core.spi.UnaryOp;
+import dev.ember.core.trace.Calls;
 
 import java.util.Arrays;
 
@@ -45,7 +46,8 @@ public final class Tensor implements AutoCloseable {
         if (backend == null || dtype == null || shape == null) {
             throw new IllegalArgumentException("zeros: backend, dtype and shape must not be null");
         }
-        return new Tensor(new Storage(backend.allocate(dtype, shape.size())), dtype, shape,
+        Backend owner = Tracing.allocator(backend);   // while tracing on it: the recording
+        return new Tensor(new Storage(owner.allocate(dtype, shape.size()), owner), dtype, shape,
                 shape.sharedContiguousStrides(), 0);
     }
 
@@ -105,6 +107,19 @@ public final class Tensor implements AutoCloseable {
      */
     public static Tensor random(Backend backend, DType dtype, Distribution distribution, double a, double b,
                                 long seed, long stream, int... dims) {
+        return random(backend, dtype, distribution, a, b, seed, LiveScalar.of(stream), dims);
+    }
+
+    /**
+     * {@link #random(Backend, DType, Distribution, double, double, long, long, int...) random} with a
+     * stream read when the kernel is issued: in a traced function, every replay draws from the
+     * stream's value at that time (a dropout layer's new mask per step).
+     */
+    public static Tensor random(Backend backend, DType dtype, Distribution distribution, double a, double b,
+                                long seed, LiveScalar stream, int... dims) {
+        if (stream == null) {
+            throw new IllegalArgumentException("random: stream must not be null");
+        }
         Checks.finite("random", "a", a);
         Checks.finite("random", "b", b);
         switch (distribution) {
@@ -125,7 +140,7 @@ public final class Tensor implements AutoCloseable {
             }
         }
         Tensor t = zeros(backend, dtype, Shape.of(dims));
-        backend.random(distribution, a, b, seed, stream, t.span(), t.size());
+        Tracing.issue(backend, new Calls.Random(distribution, a, b, seed, stream, t.span(), t.size()));
         return t;
     }
 
@@ -140,6 +155,11 @@ public final class Tensor implements AutoCloseable {
 
     public Backend backend() {
         return storage.backend();
+    }
+
+    /** The backend operations on this tensor call: {@link #backend()}, or the recording while it is traced. */
+    Backend ops() {
+        return Tracing.dispatch(storage.backend());
     }
 
     public DType dtype() {
@@ -210,7 +230,7 @@ public final class Tensor implements AutoCloseable {
         checkOpen("toFloatArray");
         try (Tensor c = contiguousF(DType.F32)) {
             float[] out = new float[size()];
-            backend().read(c.span(), out, 0, out.length);
+            ops().read(c.span(), out, 0, out.length);
             return out;
         }
     }
@@ -220,7 +240,7 @@ public final class Tensor implements AutoCloseable {
         checkOpen("toDoubleArray");
         try (Tensor c = contiguousF(DType.F64)) {
             double[] out = new double[size()];
-            backend().read(c.span(), out, 0, out.length);
+            ops().read(c.span(), out, 0, out.length);
             return out;
         }
     }
@@ -232,13 +252,13 @@ public final class Tensor implements AutoCloseable {
     public Tensor copyFrom(double[] data) {
         checkWritable("copyFrom", data == null ? -1 : data.length);
         if (dtype == DType.F64) {
-            backend().write(span(), data, 0, data.length);
+            ops().write(span(), data, 0, data.length);
         } else {
             float[] f = new float[data.length];
             for (int i = 0; i < f.length; i++) {
                 f[i] = (float) data[i];
             }
-            backend().write(span(), f, 0, f.length);
+            ops().write(span(), f, 0, f.length);
         }
         return this;
     }
@@ -247,13 +267,13 @@ public final class Tensor implements AutoCloseable {
     public Tensor copyFrom(float[] data) {
         checkWritable("copyFrom", data == null ? -1 : data.length);
         if (dtype == DType.F32) {
-            backend().write(span(), data, 0, data.length);
+            ops().write(span(), data, 0, data.length);
         } else {
             double[] d = new double[data.length];
             for (int i = 0; i < d.length; i++) {
                 d[i] = data[i];
             }
-            backend().write(span(), d, 0, d.length);
+            ops().write(span(), d, 0, d.length);
         }
         return this;
     }
@@ -261,7 +281,7 @@ public final class Tensor implements AutoCloseable {
     /** Sets every element of this contiguous tensor to {@code value}, in place; returns this. */
     public Tensor fill(double value) {
         checkWritable("fill", size());
-        backend().fill(span(), size(), value);
+        ops().fill(span(), size(), value);
         return this;
     }
 
@@ -293,6 +313,21 @@ public final class Tensor implements AutoCloseable {
     private Tensor view(Shape newShape, int[] newStrides, int newOffset) {
         storage.retain();
         return new Tensor(storage, dtype, newShape, newStrides, newOffset);
+    }
+
+    /** Another handle on the same elements (closing it leaves this one open). */
+    Tensor share() {
+        checkOpen("share");
+        return view(shape, strides, offset);
+    }
+
+    /** Copies the elements, in row-major order, to the dense span {@code dst} of backend {@code b}. */
+    void copyTo(Backend b, Span dst) {
+        if (contiguous) {
+            b.cast(span(), dst, size());   // same dtype: a plain copy
+        } else {
+            b.copyStrided(span(), shape.dims(), strides, dst);
+        }
     }
 
     /** A view with another shape of the same size; copies first if this view is not contiguous. */
@@ -375,9 +410,9 @@ public final class Tensor implements AutoCloseable {
         checkOpen("copy");
         Tensor out = zeros(backend(), dtype, shape);
         if (contiguous) {
-            backend().cast(span(), out.span(), size());   // same dtype: a plain copy
+            ops().cast(span(), out.span(), size());   // same dtype: a plain copy
         } else {
-            backend().copyStrided(span(), shape.dims(), strides, out.span());
+            ops().copyStrided(span(), shape.dims(), strides, out.span());
         }
         return out;
     }
@@ -390,10 +425,10 @@ public final class Tensor implements AutoCloseable {
         }
         Tensor out = zeros(backend(), target, shape);
         if (isContiguous()) {
-            backend().cast(span(), out.span(), size());
+            ops().cast(span(), out.span(), size());
         } else {
             try (Tensor c = copy()) {
-                backend().cast(c.span(), out.span(), size());
+                ops().cast(c.span(), out.span(), size());
             }
         }
         return out;
@@ -413,7 +448,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("assign: target view " + shape + " is not contiguous");
         }
         Checks.writableOutput("assign", this, source);   // m.assign(m.transpose()) would read what it wrote
-        backend().copyStrided(source.span(), source.shape.dims(), source.strides, span());
+        ops().copyStrided(source.span(), source.shape.dims(), source.strides, span());
         return this;
     }
 

@@ -1,0 +1,133 @@
+package dev.ember.core.trace;
+
+import dev.ember.core.spi.Backend;
+import dev.ember.core.spi.DeviceBuffer;
+import dev.ember.core.spi.Span;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A recorded step made ready to replay: the calls, after fusion, over buffers that are allocated
+ * once. Temporaries (buffers the step allocated and released) share memory when their live ranges
+ * do not overlap; a buffer that relied on being zero when it was allocated is zero-filled where its
+ * life begins, since a reused buffer holds the previous step's data. A replay is a loop over
+ * prepared calls: no allocation, no validation, no per-operation bookkeeping.
+ */
+public final class Plan implements AutoCloseable {
+    private final Backend backend;
+    private final Call[] calls;
+    private final List<DeviceBuffer> owned;
+    private final Stats stats;
+    private boolean closed;
+
+    /** What planning did, for tests, logs and benchmarks. */
+    public record Stats(int recordedCalls, int calls, int fusedCalls, int temporaries, int buffers,
+                        long temporaryBytes, long bufferBytes, int zeroFills) {
+    }
+
+    private Plan(Backend backend, Call[] calls, List<DeviceBuffer> owned, Stats stats) {
+        this.backend = backend;
+        this.calls = calls;
+        this.owned = owned;
+        this.stats = stats;
+    }
+
+    /**
+     * Plans a finished recording. {@code outputs} are the buffers of the function's results: like
+     * temporaries they are written afresh by every replay, but they outlive it.
+     */
+    public static Plan build(Recording recording, Set<DeviceBuffer> outputs) {
+        recording.finish();
+        Map<DeviceBuffer, Recording.Lifetime> traced = recording.buffers();
+        List<Call> recorded = recording.calls();
+        Map<DeviceBuffer, Boolean> temporaries = new IdentityHashMap<>();
+        for (Map.Entry<DeviceBuffer, Recording.Lifetime> e : traced.entrySet()) {
+            if (e.getValue().released >= 0) {
+                temporaries.put(e.getKey(), Boolean.TRUE);
+            }
+        }
+        ElementwiseFusion.Result fused = ElementwiseFusion.fuse(recorded, temporaries.keySet());
+        List<Call> calls = fused.calls();
+
+        Set<DeviceBuffer> fresh = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        fresh.addAll(temporaries.keySet());
+        for (DeviceBuffer b : outputs) {
+            if (traced.containsKey(b)) {
+                fresh.add(b);
+            }
+        }
+        List<Call> zeroed = ZeroFill.insert(calls, fresh);
+        int zeroFills = zeroed.size() - calls.size();
+
+        BufferAssignment assignment = BufferAssignment.assign(zeroed, temporaries.keySet());
+        Call[] ready = new Call[zeroed.size()];
+        for (int i = 0; i < ready.length; i++) {
+            ready[i] = assignment.remap(zeroed.get(i));
+        }
+        Backend backend = recording.target();
+        for (DeviceBuffer b : temporaries.keySet()) {
+            if (!assignment.isUsed(b)) {
+                backend.free(b);
+            }
+        }
+        List<DeviceBuffer> owned = assignment.buffers();
+        Stats stats = new Stats(recorded.size(), ready.length, fused.fusedCalls(), temporaries.size(), owned.size(),
+                bytes(temporaries.keySet()), bytes(owned), zeroFills);
+        return new Plan(backend, ready, owned, stats);
+    }
+
+    private static long bytes(Iterable<DeviceBuffer> buffers) {
+        long n = 0;
+        for (DeviceBuffer b : buffers) {
+            n += b.bytes();
+        }
+        return n;
+    }
+
+    /** Issues every call of the step. */
+    public void replay() {
+        if (closed) {
+            throw new IllegalStateException("plan: replay after close");
+        }
+        for (Call c : calls) {
+            c.run(backend);
+        }
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    /** The calls a replay issues, in order (for tests and {@code toString}). */
+    public List<String> callNames() {
+        List<String> names = new ArrayList<>(calls.length);
+        for (Call c : calls) {
+            names.add(c.name());
+        }
+        return names;
+    }
+
+    /** Frees the step's temporaries. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            for (DeviceBuffer b : owned) {
+                backend.free(b);
+            }
+        }
+    }
+
+    static boolean touches(Call c, DeviceBuffer b) {
+        for (Span s : c.spans) {
+            if (s.buffer() == b) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
