@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A recorded step made ready to replay: the calls, after fusion, over buffers that are allocated
- * once. Temporaries (buffers the step allocated and released) share memory when their live ranges
+ * A recorded step made ready to replay: the calls, without the initialisers of state the step
+ * created ({@link StateInitialisers}) and after fusion, over buffers that are allocated once. Temporaries (buffers the step allocated and released) share memory when their live ranges
  * do not overlap; a buffer that relied on being zero when it was allocated is zero-filled where its
  * life begins, since a reused buffer holds the previous step's data. A replay is a loop over
  * prepared calls: no allocation, no validation, no per-operation bookkeeping.
@@ -50,7 +50,14 @@ public final class Plan implements AutoCloseable {
                 temporaries.put(e.getKey(), Boolean.TRUE);
             }
         }
-        ElementwiseFusion.Result fused = ElementwiseFusion.fuse(recorded, temporaries.keySet());
+        Set<DeviceBuffer> state = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (DeviceBuffer b : traced.keySet()) {
+            if (!temporaries.containsKey(b) && !outputs.contains(b)) {
+                state.add(b);
+            }
+        }
+        List<Call> stepCalls = StateInitialisers.drop(recorded, state);
+        ElementwiseFusion.Result fused = ElementwiseFusion.fuse(stepCalls, temporaries.keySet());
         List<Call> calls = fused.calls();
 
         Set<DeviceBuffer> fresh = java.util.Collections.newSetFromMap(new IdentityHashMap<>());

@@ -1,18 +1,25 @@
 package dev.ember.nn.layers;
 
+import dev.ember.core.LiveScalar;
 import dev.ember.core.Shape;
 import dev.ember.core.Tensor;
+import dev.ember.core.Tracing;
+import dev.ember.core.spi.Distribution;
 import dev.ember.nn.ops.F;
 
 /**
  * Inverted dropout: in training, keeps each unit with probability {@code keepProb} and scales kept
  * units by {@code 1/keepProb} so that nothing changes at inference, where the layer is the identity.
- * Every training forward pass draws a fresh mask.
+ * Every training forward pass draws a fresh mask: by default Philox stream {@code base + call} of
+ * the model's seed, a live stream, so that a traced step draws a new mask at every replay too.
  */
 public final class Dropout extends Layer {
     private final double keepProb;
     private MaskSource masks;
+    private long seed;
+    private long baseStream;
     private long calls;
+    private final LiveScalar stream = LiveScalar.of(0L);
 
     /** @param keepProb probability of keeping a unit, in (0, 1] */
     public Dropout(double keepProb) {
@@ -22,7 +29,10 @@ public final class Dropout extends Layer {
         this.keepProb = keepProb;
     }
 
-    /** Uses another mask source (e.g. numpy-exact masks) instead of the model-seeded Philox stream. */
+    /**
+     * Uses another mask source (e.g. numpy-exact masks) instead of the model-seeded Philox stream.
+     * Such masks are made by Java code at every call, so a model using one trains eagerly.
+     */
     public Dropout masks(MaskSource source) {
         this.masks = source;
         return this;
@@ -33,15 +43,19 @@ public final class Dropout extends Layer {
     }
 
     @Override
+    public boolean isTraceable() {
+        return masks == null || keepProb == 1;
+    }
+
+    @Override
     protected String kind() {
         return "dropout";
     }
 
     @Override
     protected Shape doBuild(Shape input, BuildContext context) {
-        if (masks == null) {
-            masks = MaskSource.philox(context.seed(), context.stream(0) << 32);
-        }
+        this.seed = context.seed();
+        this.baseStream = context.stream(0) << 32;
         return input;
     }
 
@@ -51,7 +65,12 @@ public final class Dropout extends Layer {
         if (!training || keepProb == 1) {
             return x;
         }
-        Tensor mask = masks.mask(x.backend(), x.dtype(), x.shape(), keepProb, calls++);
+        if (masks != null) {
+            return F.dropoutWithMask(x, masks.mask(x.backend(), x.dtype(), x.shape(), keepProb, calls++));
+        }
+        Tracing.everyCall(() -> stream.set(baseStream + calls++));
+        Tensor mask = Tensor.random(x.backend(), x.dtype(), Distribution.BERNOULLI, keepProb, 1.0 / keepProb, seed,
+                stream, x.shape().dims());
         return F.dropoutWithMask(x, mask);
     }
 }

@@ -45,6 +45,15 @@ public abstract class Layer implements AutoCloseable {
         return outputShape;
     }
 
+    /**
+     * Whether a training step through this layer can be traced ({@link dev.ember.core.Tracing}): true
+     * unless its forward pass depends on Java work that must run at every step and is not in a
+     * {@link dev.ember.core.Tracing#everyCall} block (a custom dropout mask source, for instance).
+     */
+    public boolean isTraceable() {
+        return true;
+    }
+
     public boolean isBuilt() {
         return outputShape != null;
     }

@@ -8,8 +8,9 @@ import dev.ember.core.spi.Distribution;
 
 /**
  * Where a {@link Dropout} layer gets its inverted-dropout masks ({@code 1/keep} for kept units, 0 for
- * dropped ones). The default draws from the backend's Philox stream; supply another to reproduce
- * masks made elsewhere (numpy's {@code rand} with a given seed, for instance).
+ * dropped ones) when not from its default Philox stream: supply one to reproduce masks made
+ * elsewhere (numpy's {@code rand} with a given seed, for instance). {@link #philox} gives the
+ * default's masks.
  */
 @FunctionalInterface
 public interface MaskSource {

@@ -5,10 +5,12 @@ import dev.ember.core.DType;
 import dev.ember.core.Scope;
 import dev.ember.core.Shape;
 import dev.ember.core.Tensor;
+import dev.ember.core.Tracing;
 import dev.ember.core.spi.Backend;
 import dev.ember.nn.autodiff.GradientTape;
 import dev.ember.nn.autodiff.Variable;
 import dev.ember.nn.data.Dataset;
+import dev.ember.nn.layers.Layer;
 import dev.ember.nn.losses.L2Regularization;
 import dev.ember.nn.losses.Loss;
 import dev.ember.nn.metrics.Metric;
@@ -109,6 +111,9 @@ public abstract class Model implements AutoCloseable {
 
     public abstract List<Variable> variables();
 
+    /** The layers, in order. */
+    public abstract List<Layer> layers();
+
     public abstract List<Variable> trainableVariables();
 
     /** Weights that L2 regularisation applies to. */
@@ -179,7 +184,7 @@ public abstract class Model implements AutoCloseable {
             }
             List<Tensor> grads = tape.gradient(l, params);
             try {
-                steps++;
+                Tracing.everyCall(() -> steps++);
                 for (GradientObserver o : observers) {
                     o.observe(steps, params, grads);
                 }
@@ -193,6 +198,23 @@ public abstract class Model implements AutoCloseable {
             }
             return new StepResult(tape.keep(l), metricTotals(out, y), x.dim(0));
         }
+    }
+
+    /**
+     * Whether {@link #trainStep} can run as a traced function ({@link Tracing}), as {@code fit} does
+     * by default; if not, why not (else null). Gradient observers read gradients to the host at every
+     * step, and some layers need Java work at every step ({@link Layer#isTraceable()}).
+     */
+    public String whyNotTraceable() {
+        if (!observers.isEmpty()) {
+            return "gradient observers read every step's gradients on the host";
+        }
+        for (Layer layer : layers()) {
+            if (!layer.isTraceable()) {
+                return "layer '" + layer.name() + "' needs Java work at every step";
+            }
+        }
+        return null;
     }
 
     /** The loss and metric totals of a batch in inference mode, without updating anything. */

@@ -59,6 +59,7 @@ public final class Sequential extends Model {
         return this;
     }
 
+    @Override
     public List<Layer> layers() {
         return layers;
     }

@@ -1,5 +1,6 @@
 package dev.ember.nn.optim;
 
+import dev.ember.core.LiveScalar;
 import dev.ember.core.Tensor;
 import dev.ember.core.Updates;
 import dev.ember.nn.autodiff.Variable;
@@ -36,8 +37,8 @@ public class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(Variable v, Tensor grad, int step) {
+    protected void update(Variable v, Tensor grad, LiveScalar rate, LiveScalar step) {
         Tensor[] s = slots(v, 2);
-        Updates.adam(v.value(), grad, s[0], s[1], learningRate(), beta1, beta2, eps, step, weightDecay);
+        Updates.adam(v.value(), grad, s[0], s[1], rate, beta1, beta2, eps, step, weightDecay);
     }
 }

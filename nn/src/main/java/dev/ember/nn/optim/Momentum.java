@@ -1,5 +1,6 @@
 package dev.ember.nn.optim;
 
+import dev.ember.core.LiveScalar;
 import dev.ember.core.Tensor;
 import dev.ember.core.Updates;
 import dev.ember.nn.autodiff.Variable;
@@ -18,7 +19,7 @@ public final class Momentum extends Optimizer {
     }
 
     @Override
-    protected void update(Variable v, Tensor grad, int step) {
-        Updates.momentum(v.value(), grad, slots(v, 1)[0], learningRate(), beta);
+    protected void update(Variable v, Tensor grad, LiveScalar rate, LiveScalar step) {
+        Updates.momentum(v.value(), grad, slots(v, 1)[0], rate, beta);
     }
 }

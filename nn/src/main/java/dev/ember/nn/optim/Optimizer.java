@@ -1,6 +1,8 @@
 package dev.ember.nn.optim;
 
+import dev.ember.core.LiveScalar;
 import dev.ember.core.Tensor;
+import dev.ember.core.Tracing;
 import dev.ember.nn.autodiff.Variable;
 import dev.ember.nn.schedule.LearningRateSchedule;
 
@@ -20,12 +22,16 @@ public abstract class Optimizer implements AutoCloseable {
     private LearningRateSchedule schedule = LearningRateSchedule.constant();
     private GradientClipping clipping;
     private int iterations;
+    /** The rate and step count as the update kernels read them: live, so a traced step reads them at every replay. */
+    private final LiveScalar liveRate;
+    private final LiveScalar liveStep = LiveScalar.of(0L);
     private final Map<Variable, Tensor[]> state = new IdentityHashMap<>();
 
     protected Optimizer(String name, double learningRate) {
         this.name = name;
         this.initialRate = Check.learningRate(name, learningRate);
         this.rate = learningRate;
+        this.liveRate = LiveScalar.of(learningRate);
     }
 
     public String name() {
@@ -75,7 +81,7 @@ public abstract class Optimizer implements AutoCloseable {
         }
         List<Tensor> grads = clipping == null ? gradients : clipping.clip(gradients);
         try {
-            iterations++;
+            Tracing.everyCall(this::advance);
             for (int i = 0; i < variables.size(); i++) {
                 Tensor g = grads.get(i);
                 if (g != null) {
@@ -84,7 +90,7 @@ public abstract class Optimizer implements AutoCloseable {
                         throw new IllegalArgumentException(name + ": gradient for '" + v.name() + "' has shape "
                                 + g.shape() + " but the variable has " + v.shape());
                     }
-                    update(v, g, iterations);
+                    update(v, g, liveRate, liveStep);
                 }
             }
         } finally {
@@ -98,8 +104,19 @@ public abstract class Optimizer implements AutoCloseable {
         }
     }
 
-    /** Applies one step to {@code v}. */
-    protected abstract void update(Variable v, Tensor grad, int step);
+    /** Counts the step and publishes this step's rate and count to the kernels. */
+    private void advance() {
+        iterations++;
+        liveStep.set((long) iterations);
+        liveRate.set(rate);
+    }
+
+    /**
+     * Applies one step to {@code v}, with this step's learning {@code rate} and 1-based {@code step}
+     * count. Pass them on as they are (not their current values) so that a traced step reads them
+     * at every replay.
+     */
+    protected abstract void update(Variable v, Tensor grad, LiveScalar rate, LiveScalar step);
 
     /** The variable's {@code count} state tensors (zeros on first use). */
     protected Tensor[] slots(Variable v, int count) {

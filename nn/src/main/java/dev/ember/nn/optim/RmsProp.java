@@ -1,5 +1,6 @@
 package dev.ember.nn.optim;
 
+import dev.ember.core.LiveScalar;
 import dev.ember.core.Tensor;
 import dev.ember.core.Updates;
 import dev.ember.nn.autodiff.Variable;
@@ -20,7 +21,7 @@ public final class RmsProp extends Optimizer {
     }
 
     @Override
-    protected void update(Variable v, Tensor grad, int step) {
-        Updates.rmsprop(v.value(), grad, slots(v, 1)[0], learningRate(), beta, eps);
+    protected void update(Variable v, Tensor grad, LiveScalar rate, LiveScalar step) {
+        Updates.rmsprop(v.value(), grad, slots(v, 1)[0], rate, beta, eps);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ember.nn.optim;
 
+import dev.ember.core.LiveScalar;
 import dev.ember.core.Tensor;
 import dev.ember.core.Updates;
 import dev.ember.nn.autodiff.Variable;
@@ -11,7 +12,7 @@ public final class Sgd extends Optimizer {
     }
 
     @Override
-    protected void update(Variable v, Tensor grad, int step) {
-        Updates.sgd(v.value(), grad, learningRate());
+    protected void update(Variable v, Tensor grad, LiveScalar rate, LiveScalar step) {
+        Updates.sgd(v.value(), grad, rate);
     }
 }

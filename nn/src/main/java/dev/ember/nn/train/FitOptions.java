@@ -21,6 +21,7 @@ public final class FitOptions {
     private boolean progress = true;
     private NonFinite nonFinite = NonFinite.FAIL;
     private int checkEvery = 1;
+    private boolean traced = true;
 
     public static FitOptions defaults() {
         return new FitOptions();
@@ -87,6 +88,21 @@ public final class FitOptions {
         }
         this.checkEvery = steps;
         return this;
+    }
+
+    /**
+     * Runs each training step as a traced function (default true): the step's backend calls are
+     * recorded on the first batch of each shape and replayed for the next ones, fused and without
+     * allocating; a model that cannot be traced ({@code Model.whyNotTraceable}) trains eagerly, and
+     * says why in the log. Results are the same either way (bit for bit on the CPU).
+     */
+    public FitOptions traced(boolean on) {
+        this.traced = on;
+        return this;
+    }
+
+    public boolean traced() {
+        return traced;
     }
 
     public int checkLossEvery() {

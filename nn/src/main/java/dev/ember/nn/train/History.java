@@ -10,6 +10,7 @@ import java.util.Map;
 public final class History {
     private final Map<String, List<Double>> series = new LinkedHashMap<>();
     private int epochs;
+    private int traces;
 
     void record(Map<String, Double> logs) {
         logs.forEach((k, v) -> series.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
@@ -29,6 +30,18 @@ public final class History {
 
     public List<String> keys() {
         return List.copyOf(series.keySet());
+    }
+
+    void traces(int count) {
+        this.traces = count;
+    }
+
+    /**
+     * How many times {@code fit} traced its training step: once per batch shape (a last, smaller batch
+     * is a second one), 0 when it trained eagerly. More means something retraced by accident.
+     */
+    public int traces() {
+        return traces;
     }
 
     /** Number of epochs completed. */

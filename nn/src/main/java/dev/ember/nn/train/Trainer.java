@@ -1,5 +1,8 @@
 package dev.ember.nn.train;
 
+import dev.ember.core.Tensor;
+import dev.ember.core.TracedFunction;
+import dev.ember.core.Tracing;
 import dev.ember.nn.data.Batch;
 import dev.ember.nn.data.Dataset;
 import dev.ember.nn.data.DeviceLoader;
@@ -14,7 +17,8 @@ import java.util.Map;
 /**
  * The {@code fit} loop: per epoch, set the scheduled learning rate, load the shuffled data to the
  * device once, run a training step per mini-batch accumulating loss and metrics on the device, then
- * read them back once, validate, record, and call the callbacks. The loss is checked for NaN and
+ * read them back once, validate, record, and call the callbacks. The step and its accumulation run
+ * as one traced function ({@link FitOptions#traced}) unless that is off or the model cannot be traced. The loss is checked for NaN and
  * infinity every {@link FitOptions#checkLossEvery} steps (a one-element read of the running sum).
  */
 public final class Trainer {
@@ -38,7 +42,8 @@ public final class Trainer {
              DeviceLoader validation = options.validation() == null ? null
                      : new DeviceLoader(options.validation(), model.backend(), model.dtype());
              Evaluator.Accumulators acc = new Evaluator.Accumulators(model, model.metrics().size());
-             ProgressReporter progress = ProgressReporter.create(options.progress())) {
+             ProgressReporter progress = ProgressReporter.create(options.progress());
+             TracedFunction tracedStep = tracedStep(acc)) {
             if (validation != null) {
                 validation.load(null);
             }
@@ -50,8 +55,12 @@ public final class Trainer {
                 progress.beginEpoch(epoch, options.epochs(), steps);
                 Iterator<Batch> it = train.batches(batchSize);
                 while (it.hasNext()) {
-                    try (Batch b = it.next(); StepResult r = model.trainStep(b.features(), b.labels())) {
-                        acc.add(r);
+                    try (Batch b = it.next()) {
+                        if (tracedStep != null) {
+                            tracedStep.call(b.features(), b.labels());
+                        } else {
+                            step(b.features(), b.labels(), acc);
+                        }
                         boolean due = (b.index() + 1) % options.checkLossEvery() == 0 || !it.hasNext();
                         if (!warned && due) {
                             double sum = acc.lossSum();
@@ -84,8 +93,32 @@ public final class Trainer {
                     break;
                 }
             }
+            history.traces(tracedStep == null ? 0 : tracedStep.traceCount());
         }
         callbacks.forEach(c -> c.onTrainEnd(history));
         return history;
+    }
+
+    /** The traced step, or null to train eagerly. */
+    private TracedFunction tracedStep(Evaluator.Accumulators acc) {
+        if (!options.traced()) {
+            return null;
+        }
+        String why = model.whyNotTraceable();
+        if (why != null) {
+            LOG.log(System.Logger.Level.INFO, "fit: training eagerly: " + why);
+            return null;
+        }
+        return Tracing.function("trainStep", in -> {
+            step(in[0], in[1], acc);
+            return null;
+        });
+    }
+
+    /** One step whose loss and metrics are added to the running sums on the device. */
+    private void step(Tensor x, Tensor y, Evaluator.Accumulators acc) {
+        try (StepResult r = model.trainStep(x, y)) {
+            acc.add(r);
+        }
     }
 }
