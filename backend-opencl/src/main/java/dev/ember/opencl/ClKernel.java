@@ -6,7 +6,6 @@ import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
-import org.jocl.cl_command_queue;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
@@ -21,9 +20,9 @@ final class ClKernel {
     private final String name;
     private final cl_kernel handle;
     private final DType dtype;
-    private final cl_command_queue queue;
+    private final DeviceQueue queue;
 
-    ClKernel(String name, cl_kernel handle, DType dtype, cl_command_queue queue) {
+    ClKernel(String name, cl_kernel handle, DType dtype, DeviceQueue queue) {
         this.name = name;
         this.handle = handle;
         this.dtype = dtype;
@@ -88,7 +87,8 @@ final class ClKernel {
                     for (int i = 0; i < values.size(); i++) {
                         setArg(i, values.get(i));
                     }
-                    CL.clEnqueueNDRangeKernel(queue, handle, global.length, null, global, local, 0, null, null);
+                    CL.clEnqueueNDRangeKernel(queue.handle(), handle, global.length, null, global, local, 0, null, null);
+                    queue.kernelLaunched();
                 } catch (CLException e) {
                     throw ClErrors.wrap(name, e);
                 }

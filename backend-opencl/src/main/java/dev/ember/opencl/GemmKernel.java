@@ -6,7 +6,6 @@ import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
-import org.jocl.cl_command_queue;
 import org.jocl.cl_program;
 
 import java.util.ArrayList;
@@ -87,7 +86,7 @@ final class GemmKernel {
     private final ClKernel[] kernels = new ClKernel[NAMES.length];
     private final Config config;
 
-    GemmKernel(OpenClContext context, cl_command_queue queue, DType dtype, String dtypeOptions) {
+    GemmKernel(OpenClContext context, DeviceQueue queue, DType dtype, String dtypeOptions) {
         DeviceInfo device = context.device();
         List<String> rejected = new ArrayList<>();
         for (Config c : candidates(device, dtype)) {

@@ -3,7 +3,6 @@ package dev.ember.opencl;
 import dev.ember.core.DType;
 import org.jocl.CL;
 import org.jocl.CLException;
-import org.jocl.cl_command_queue;
 import org.jocl.cl_program;
 
 import java.util.Map;
@@ -13,10 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class KernelSet {
     private final cl_program program;
     private final DType dtype;
-    private final cl_command_queue queue;
+    private final DeviceQueue queue;
     private final Map<String, ClKernel> kernels = new ConcurrentHashMap<>();
 
-    KernelSet(cl_program program, DType dtype, cl_command_queue queue) {
+    KernelSet(cl_program program, DType dtype, DeviceQueue queue) {
         this.program = program;
         this.dtype = dtype;
         this.queue = queue;

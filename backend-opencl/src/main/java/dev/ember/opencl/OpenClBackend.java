@@ -33,6 +33,7 @@ public final class OpenClBackend implements Backend {
     private final OpenClContext context;
     private final DeviceInfo device;
     private final cl_command_queue queue;
+    private final DeviceQueue commands;
     private final BufferAccounting accounting = new BufferAccounting();
     private final SpanChecks checks = new SpanChecks(this);
     private final LaunchGrid grid;
@@ -54,7 +55,13 @@ public final class OpenClBackend implements Backend {
             context.release();
             throw e;
         }
+        this.commands = new DeviceQueue(queue);
         this.grid = new LaunchGrid(device);
+    }
+
+    /** Kernel launches and buffer fills enqueued so far by this backend (zero-filling new buffers included). */
+    public CommandCounts commandCounts() {
+        return commands.counts();
     }
 
     @Override
@@ -95,6 +102,7 @@ public final class OpenClBackend implements Backend {
         try {
             Pointer zero = dtype == DType.F32 ? Pointer.to(new float[1]) : Pointer.to(new double[1]);
             CL.clEnqueueFillBuffer(queue, mem, zero, dtype.bytes(), 0, bytes, 0, null, null);
+            commands.bufferFilled();
         } catch (CLException e) {
             CL.clReleaseMemObject(mem);
             throw ClErrors.wrap("zero-filling " + bytes + " bytes on " + device.name(), e);
@@ -511,14 +519,14 @@ public final class OpenClBackend implements Backend {
         if (dtype == DType.F32) {
             if (f32 == null) {
                 f32 = new KernelSet(context.programs().get(KernelSources.program(KernelSources.COMMON),
-                        options(DType.F32)), DType.F32, queue);
+                        options(DType.F32)), DType.F32, commands);
             }
             return f32;
         }
         requireDtype(dtype, "kernels");
         if (f64 == null) {
             f64 = new KernelSet(context.programs().get(KernelSources.program(KernelSources.COMMON),
-                    options(DType.F64)), DType.F64, queue);
+                    options(DType.F64)), DType.F64, commands);
         }
         return f64;
     }
@@ -528,7 +536,7 @@ public final class OpenClBackend implements Backend {
         requireDtype(dtype, "evaluate");
         return expressions.computeIfAbsent(new ExpressionKey(expression.structure(), dtype), key -> new KernelSet(
                 context.programs().get(KernelSources.program("common.cl", "elementwise.cl")
-                        + ExpressionSource.render(expression), options(dtype)), dtype, queue));
+                        + ExpressionSource.render(expression), options(dtype)), dtype, commands));
     }
 
     /** Number of programs this backend's context has built (for tests of the program cache). */
@@ -549,7 +557,7 @@ public final class OpenClBackend implements Backend {
         requireDtype(DType.F64, "cast");
         if (casts == null) {
             casts = new KernelSet(context.programs().get(KernelSources.program("cast.cl"), options(DType.F64)),
-                    DType.F64, queue);
+                    DType.F64, commands);
         }
         return casts;
     }
@@ -559,12 +567,12 @@ public final class OpenClBackend implements Backend {
         requireDtype(dtype, "gemm");
         if (dtype == DType.F32) {
             if (gemm32 == null) {
-                gemm32 = new GemmKernel(context, queue, dtype, options(dtype));
+                gemm32 = new GemmKernel(context, commands, dtype, options(dtype));
             }
             return gemm32;
         }
         if (gemm64 == null) {
-            gemm64 = new GemmKernel(context, queue, dtype, options(dtype));
+            gemm64 = new GemmKernel(context, commands, dtype, options(dtype));
         }
         return gemm64;
     }

@@ -88,7 +88,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
     /**
      * One row: {@code us_per_step} and {@code steps_per_s} of one engine ({@code ember},
-     * {@code numpy}, {@code pytorch}) in one mode ({@code eager} for all today), and
+     * {@code numpy}, {@code pytorch}) in one mode ({@code eager}, or {@code traced} for Ember's replayed step), and
      * {@code time_vs_ember_eager}: this row's time over Ember eager's at the same network and
      * threads (above 1: Ember eager is faster; null without an Ember eager row).
      */

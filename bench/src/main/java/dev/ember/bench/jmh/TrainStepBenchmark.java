@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One F32 training step (forward, backward, Adam) through the nn model API — {@code Sequential},
  * {@code compile}, {@code trainStep} — of the 784→256→128→10 softmax MLP at batch 128 ({@code mlp})
- * and the 2→5→2→1 sigmoid net at batch 64 ({@code small}). {@code ember bench train} times the same
- * steps next to numpy.
+ * and the 2→5→2→1 sigmoid net at batch 64 ({@code small}), eager and traced. {@code ember bench train}
+ * times the same steps next to numpy and PyTorch.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,13 +41,21 @@ public class TrainStepBenchmark {
     @Param({"mlp", "small"})
     public String network;
 
+    /** {@code eager}, or {@code traced}: the step recorded once and replayed (run with {@code -prof gc} for its allocation). */
+    @Param({"eager", "traced"})
+    public String mode;
+
     private Backend instance;
     private TrainStepProblem problem;
 
     @Setup
     public void setUp() {
         instance = BenchBackends.open(backend, threads);
-        problem = new TrainStepProblem(instance, TrainNetwork.parse(network));
+        problem = new TrainStepProblem(instance, TrainNetwork.parse(network), switch (mode) {
+            case "eager" -> false;
+            case "traced" -> true;
+            default -> throw new IllegalArgumentException("mode: eager or traced, got " + mode);
+        });
     }
 
     @Benchmark

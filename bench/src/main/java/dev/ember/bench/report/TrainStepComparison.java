@@ -11,7 +11,7 @@ import java.util.OptionalDouble;
 import java.util.function.Consumer;
 
 /**
- * Ember's training step next to numpy's ({@code numpy_train_step.py}) and PyTorch's
+ * Ember's training step, eager and traced, next to numpy's ({@code numpy_train_step.py}) and PyTorch's
  * ({@code torch_train_step.py}) at the same thread count, in one invocation. For every network
  * they are timed in alternating rounds, so a noisy neighbour slows all alike; each figure is the
  * median over rounds of per-round medians. A baseline that cannot run (no python, no numpy, no
@@ -102,13 +102,17 @@ public final class TrainStepComparison {
     private static List<TrainStepResult> measure(Backend backend, List<BaselineServer> servers, TrainNetwork network,
                                                  int threads, int rounds) {
         int reps = repetitionsFor(network);
-        double[] ember = new double[rounds];
+        double[] eager = new double[rounds];
+        double[] traced = new double[rounds];
         double[][] base = new double[servers.size()][rounds];
-        try (TrainStepProblem problem = new TrainStepProblem(backend, network)) {
+        try (TrainStepProblem eagerStep = new TrainStepProblem(backend, network, false);
+             TrainStepProblem tracedStep = new TrainStepProblem(backend, network, true)) {
             // warm-up: long enough for C2 to compile the whole step
-            Timing.warmUp(problem::step, WARM_UP_SECONDS, reps);
+            Timing.warmUp(eagerStep::step, WARM_UP_SECONDS, reps);
+            Timing.warmUp(tracedStep::step, WARM_UP_SECONDS, reps);
             for (int r = 0; r < rounds; r++) {
-                ember[r] = Timing.medianSeconds(problem::step, 1, reps);
+                eager[r] = Timing.medianSeconds(eagerStep::step, 1, reps);
+                traced[r] = Timing.medianSeconds(tracedStep::step, 1, reps);
                 for (int s = 0; s < servers.size(); s++) {
                     base[s][r] = servers.get(s).medianSeconds(network.key() + " " + reps);
                 }
@@ -116,7 +120,9 @@ public final class TrainStepComparison {
         }
         List<TrainStepResult> rows = new ArrayList<>();
         rows.add(new TrainStepResult(network, threads, TrainStepResult.EMBER, TrainStepResult.EAGER, backend.name(),
-                Timing.median(ember) * 1e6));
+                Timing.median(eager) * 1e6));
+        rows.add(new TrainStepResult(network, threads, TrainStepResult.EMBER, TrainStepResult.TRACED, backend.name(),
+                Timing.median(traced) * 1e6));
         for (int s = 0; s < servers.size(); s++) {
             rows.add(new TrainStepResult(network, threads, servers.get(s).environment().engine(),
                     TrainStepResult.EAGER, "cpu", Timing.median(base[s]) * 1e6));
