@@ -83,6 +83,15 @@ public final class TracedFunction implements AutoCloseable {
     }
 
     /**
+     * Each planned call of the most recently used trace with its median time over {@code replays}
+     * replays, in microseconds, timed one call at a time (see {@link Plan#profile}); empty before
+     * the first call.
+     */
+    public List<java.util.Map.Entry<String, Double>> profile(int replays) {
+        return last == null ? List.of() : last.plan.profile(replays);
+    }
+
+    /**
      * Runs the function on {@code inputs}: traces it for a new signature, else replays the trace.
      * Inside another traced function the body simply runs (and is recorded into the outer trace).
      */

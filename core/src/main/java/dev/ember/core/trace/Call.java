@@ -41,6 +41,15 @@ public abstract class Call {
         return name;
     }
 
+    /** The name and the sizes of the buffers touched, for profiles. */
+    public String describe() {
+        StringBuilder b = new StringBuilder(name).append(" [");
+        for (int i = 0; i < extents.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(extents[i]);
+        }
+        return b.append(']').toString();
+    }
+
     /** Issues the call. */
     public abstract void run(Backend backend);
 

@@ -89,8 +89,9 @@ final class ElementwiseFusion {
             if (c instanceof Calls.Binary b) {
                 boolean aDense = dense(b.a, b.rows, b.cols);
                 boolean bDense = dense(b.b, b.rows, b.cols);
-                int r = aDense && bDense ? -1 : b.rows;
-                int k = aDense && bDense ? -1 : b.cols;
+                boolean anyGrid = (aDense || scalar(b.a)) && (bDense || scalar(b.b));   // no row structure to keep
+                int r = anyGrid ? -1 : b.rows;
+                int k = anyGrid ? -1 : b.cols;
                 if (!fits(b.rows * b.cols, r, k)) {
                     return false;
                 }
@@ -103,6 +104,10 @@ final class ElementwiseFusion {
                 return true;
             }
             return false;
+        }
+
+        private static boolean scalar(Operand o) {
+            return o.rowStride() == 0 && o.colStride() == 0;
         }
 
         private static boolean dense(Operand o, int rows, int cols) {

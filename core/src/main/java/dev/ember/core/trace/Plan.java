@@ -105,6 +105,28 @@ public final class Plan implements AutoCloseable {
         }
     }
 
+    /**
+     * Where a replay's time goes: each call's median wall time over {@code replays} replays, waiting
+     * for the backend after every call (so asynchronous backends are timed too, at a cost).
+     */
+    public List<Map.Entry<String, Double>> profile(int replays) {
+        long[][] nanos = new long[calls.length][replays];
+        for (int r = 0; r < replays; r++) {
+            for (int i = 0; i < calls.length; i++) {
+                long t0 = System.nanoTime();
+                calls[i].run(backend);
+                backend.synchronize();
+                nanos[i][r] = System.nanoTime() - t0;
+            }
+        }
+        List<Map.Entry<String, Double>> out = new ArrayList<>(calls.length);
+        for (int i = 0; i < calls.length; i++) {
+            java.util.Arrays.sort(nanos[i]);
+            out.add(Map.entry(calls[i].describe(), nanos[i][replays / 2] / 1e3));
+        }
+        return out;
+    }
+
     public Stats stats() {
         return stats;
     }
