@@ -25,4 +25,13 @@ public interface Loss {
     default Tensor predictions(Tensor outputs) {
         return outputs;
     }
+
+    /**
+     * Whether {@link #compute} does only device work, so a training step using it can be traced
+     * ({@link dev.ember.core.Tracing}); a loss computed on the host (reading the outputs back)
+     * returns false, and {@code fit} then trains eagerly.
+     */
+    default boolean isTraceable() {
+        return true;
+    }
 }

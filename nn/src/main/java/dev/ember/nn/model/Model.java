@@ -203,11 +203,15 @@ public abstract class Model implements AutoCloseable {
     /**
      * Whether {@link #trainStep} can run as a traced function ({@link Tracing}), as {@code fit} does
      * by default; if not, why not (else null). Gradient observers read gradients to the host at every
-     * step, and some layers need Java work at every step ({@link Layer#isTraceable()}).
+     * step, a loss may be computed on the host ({@link Loss#isTraceable()}), and some layers need Java
+     * work at every step ({@link Layer#isTraceable()}).
      */
     public String whyNotTraceable() {
         if (!observers.isEmpty()) {
             return "gradient observers read every step's gradients on the host";
+        }
+        if (loss != null && !loss.isTraceable()) {
+            return "the loss '" + loss.name() + "' is computed on the host";
         }
         for (Layer layer : layers()) {
             if (!layer.isTraceable()) {
