@@ -4,7 +4,13 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector species and work-splitting grains shared by the kernels. */
+/**
+ * Vector species and work-splitting grains shared by the kernels.
+ *
+ * <p>Kernels load with {@code FloatVector.fromArray} itself, never through a helper of ours: the
+ * JDK forces its own methods inline, but C2 may skip a helper at a call site it thinks cold
+ * (a narrow loop inlined into a hot caller), and then every vector it returns is boxed on the heap.
+ */
 final class Simd {
     /** The widest float vector the JIT supports here (256 bits on AVX2, 512 on AVX-512). */
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -24,14 +30,6 @@ final class Simd {
     static final int FLOAT_CHAIN = 16;
 
     private Simd() {
-    }
-
-    static FloatVector load(float[] a, int i) {
-        return FloatVector.fromArray(F, a, i);
-    }
-
-    static DoubleVector load(double[] a, int i) {
-        return DoubleVector.fromArray(D, a, i);
     }
 
     /**
