@@ -30,7 +30,7 @@ import java.util.function.Function;
         mixinStandardHelpOptions = true,
         description = {"Runs a classic experiment of improving deep networks and reports each variant's accuracies "
                 + "and cost curve.",
-                "Experiments: init, regularization, gradcheck, optimizers, batchnorm, softmax, tune, or 'all' (in that order);"
+                "Experiments: init, regularization, gradcheck, optimizers, batchnorm, softmax, tape, tune, or 'all' (in that order);"
                         + " 'list' lists them."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the experiment ran", "1:it failed (bad data, unusable backend, ...)", "2:invalid command line"})
@@ -38,9 +38,9 @@ public final class LabCommand implements Callable<Integer> {
     /** The experiments in the order {@code all} runs them. */
     static final List<Experiment> EXPERIMENTS = List.of(new InitExperiment(), new RegularizationExperiment(),
             new GradcheckExperiment(), new OptimizersExperiment(), new BatchNormExperiment(), new SoftmaxExperiment(),
-            new TuneExperiment());
+            new TapeExperiment(), new TuneExperiment());
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "init, regularization, gradcheck, optimizers, batchnorm, softmax, tune, all, list")
+    @Parameters(index = "0", paramLabel = "NAME", description = "init, regularization, gradcheck, optimizers, batchnorm, softmax, tape, tune, all, list")
     String name;
 
     @Option(names = "--backend", description = "Backend to run on (default: the configured one, as 'auto' picks).")
