@@ -24,9 +24,16 @@ public final class Scope implements AutoCloseable {
 
     private final List<Tensor> owned = new ArrayList<>();
     private final Thread thread = Thread.currentThread();
+    /** A barrier pushed by {@link #unscoped}: tensors made under it belong to no scope. */
+    private final boolean barrier;
     private boolean closed;
 
     private Scope() {
+        this(false);
+    }
+
+    private Scope(boolean barrier) {
+        this.barrier = barrier;
     }
 
     public static Scope open() {
@@ -36,22 +43,48 @@ public final class Scope implements AutoCloseable {
         return scope;
     }
 
+    /**
+     * Runs {@code body} so that the tensors it creates belong to no open scope: for state that
+     * outlives the step that happens to create it (weights built lazily on the first batch, an
+     * optimiser's moments, a traced function's buffers), which its owner closes.
+     */
+    public static <T> T unscoped(java.util.function.Supplier<T> body) {
+        Deque<Scope> stack = STACK.get();
+        Scope barrier = new Scope(true);
+        stack.push(barrier);
+        OPEN.incrementAndGet();
+        try {
+            return body.get();
+        } finally {
+            stack.remove(barrier);
+            OPEN.decrementAndGet();
+        }
+    }
+
     /** Called by every tensor constructor. */
     static void register(Tensor tensor) {
         if (OPEN.get() == 0) {
             return;
         }
         Scope current = STACK.get().peek();
-        if (current != null) {
+        if (current != null && !current.barrier) {
             current.owned.add(tensor);
         }
     }
 
     /** Removes {@code tensor} from this scope and hands it to the enclosing one; returns it. */
     public Tensor keep(Tensor tensor) {
+        if (!keepIfOwned(tensor)) {
+            throw new IllegalArgumentException("scope.keep: tensor " + tensor + " was not created in this scope");
+        }
+        return tensor;
+    }
+
+    /** {@link #keep} for a tensor this scope owns; false (and nothing done) for any other. */
+    boolean keepIfOwned(Tensor tensor) {
         checkOpen("keep");
         if (!owned.remove(tensor)) {
-            throw new IllegalArgumentException("scope.keep: tensor " + tensor + " was not created in this scope");
+            return false;
         }
         Deque<Scope> stack = STACK.get();
         Scope parent = null;
@@ -63,10 +96,10 @@ public final class Scope implements AutoCloseable {
             }
             seenThis = s == this;
         }
-        if (parent != null) {
+        if (parent != null && !parent.barrier) {
             parent.owned.add(tensor);
         }
-        return tensor;
+        return true;
     }
 
     /** Number of open tensors this scope will free. */

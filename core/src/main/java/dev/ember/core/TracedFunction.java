@@ -43,8 +43,12 @@ import java.util.function.Function;
  * cannot read device values to the host while traced (that fails with a message saying so).
  *
  * <p><b>Ownership.</b> The tensors a call returns belong to the caller, but they are views of the
- * plan's output buffers, which the next call overwrites: copy what you keep. Tensors the body uses
- * without creating them (parameters, optimiser state) must stay open while the function is used.
+ * plan's output buffers, which the next call overwrites: copy what you keep. Tensors the body
+ * creates and does not return are freed when the trace ends, as if the body ran in a {@link Scope}
+ * (so they are the step's temporaries); state the body creates to keep (weights built on the first
+ * batch, an optimiser's moments) must be made under {@link Scope#unscoped}, as the nn layers and
+ * optimisers do. Tensors the body uses without creating them (parameters, optimiser state) must
+ * stay open while the function is used.
  * The function owns its plans' memory until {@link #close}. Use it from one thread at a time.
  */
 public final class TracedFunction implements AutoCloseable {
@@ -136,20 +140,27 @@ public final class TracedFunction implements AutoCloseable {
                         + " is on " + inputs[i].backend().name() + " and input 0 on " + backend.name());
             }
         }
-        Tensor[] slots = new Tensor[inputs.length];
-        for (int i = 0; i < inputs.length; i++) {
-            slots[i] = Tensor.zeros(backend, inputs[i].dtype(), inputs[i].shape());
-            slots[i].assign(inputs[i]);
-        }
+        Tensor[] slots = Scope.unscoped(() -> {   // the trace's own buffers: a caller's scope must not close them
+            Tensor[] made = new Tensor[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                made[i] = Tensor.zeros(backend, inputs[i].dtype(), inputs[i].shape());
+                made[i].assign(inputs[i]);
+            }
+            return made;
+        });
         Tracing.Context context = new Tracing.Context(new Recording(backend, name));
         Tensor[] outputs;
         Tensor[] kept;
         Plan plan;
         Tracing.begin(context);
-        try {
+        try (Scope traceScope = Scope.open()) {   // what the body makes and does not return is a temporary
             outputs = body.apply(slots);
             outputs = outputs == null ? NONE : outputs;
-            kept = keep(outputs, backend);
+            Tensor[] returned = outputs;
+            kept = Scope.unscoped(() -> keep(returned, backend));
+            for (Tensor o : outputs) {
+                traceScope.keepIfOwned(o);
+            }
         } catch (RuntimeException | Error failure) {
             Tracing.end(context);
             context.recording.abandon();

@@ -1,5 +1,6 @@
 package dev.ember.nn.layers;
 
+import dev.ember.core.Scope;
 import dev.ember.core.Shape;
 import dev.ember.core.Tensor;
 import dev.ember.nn.autodiff.Variable;
@@ -40,7 +41,7 @@ public abstract class Layer implements AutoCloseable {
         if (name == null) {
             name = kind() + "_" + context.index();
         }
-        outputShape = doBuild(input, context);
+        outputShape = Scope.unscoped(() -> doBuild(input, context));   // weights outlive a scope around the first step
         inputShape = input;
         return outputShape;
     }

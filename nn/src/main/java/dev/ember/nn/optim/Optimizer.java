@@ -1,6 +1,7 @@
 package dev.ember.nn.optim;
 
 import dev.ember.core.LiveScalar;
+import dev.ember.core.Scope;
 import dev.ember.core.Tensor;
 import dev.ember.core.Tracing;
 import dev.ember.nn.autodiff.Variable;
@@ -122,10 +123,13 @@ public abstract class Optimizer implements AutoCloseable {
     protected Tensor[] slots(Variable v, int count) {
         Tensor[] s = state.get(v);
         if (s == null) {
-            s = new Tensor[count];
-            for (int i = 0; i < count; i++) {
-                s[i] = Tensor.zeros(v.backend(), v.dtype(), v.shape());
-            }
+            s = Scope.unscoped(() -> {   // the state outlives any scope around the step that creates it
+                Tensor[] made = new Tensor[count];
+                for (int i = 0; i < count; i++) {
+                    made[i] = Tensor.zeros(v.backend(), v.dtype(), v.shape());
+                }
+                return made;
+            });
             state.put(v, s);
         }
         return s;

@@ -149,4 +149,21 @@ class TracedTrainingTest extends BackendTest {
         }
         assertSame("weights and loss sum", results[0], results[1]);
     }
+
+    /** Weights built lazily and optimiser moments made on the first step belong to the model, not to a scope around it. */
+    @Test
+    public void stepsInsideShortScopesKeepTheModelsState() {
+        try (Sequential model = new Sequential(new Dense(2, 3), Activation.relu(), new Dense(1));
+             Tensor x = randn(3, 4, 2); Tensor y = uniform(4, 0, 1, 4, 1)) {
+            model.backend(backend()).dtype(DType.F64).seed(2);
+            model.compile(new Adam(0.01), Losses.meanSquaredError());
+            for (int step = 0; step < 3; step++) {
+                try (Scope perStep = Scope.open()) {
+                    model.trainStep(x, y).close();
+                }
+            }
+            assertThat(model.steps()).isEqualTo(3);
+            assertThat(model.variables()).allSatisfy(v -> assertThat(v.value().isClosed()).isFalse());
+        }
+    }
 }
