@@ -1,9 +1,6 @@
 package dev.ember.cli.lab;
 
-import dev.ember.nn.data.Batch;
 import dev.ember.nn.data.Dataset;
-import dev.ember.nn.data.DeviceLoader;
-import dev.ember.nn.data.Shuffler;
 import dev.ember.nn.data.Split;
 import dev.ember.nn.layers.Activation;
 import dev.ember.nn.layers.BatchNorm;
@@ -12,11 +9,9 @@ import dev.ember.nn.layers.Layer;
 import dev.ember.nn.losses.Losses;
 import dev.ember.nn.metrics.Metrics;
 import dev.ember.nn.model.Sequential;
-import dev.ember.nn.model.StepResult;
 import dev.ember.nn.optim.Momentum;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -118,75 +113,39 @@ final class BatchNormExperiment implements Experiment {
             layers.add(Activation.relu());
         }
         layers.add(new Dense(10));   // logits: categorical cross-entropy applies the softmax
-        List<double[]> costs = new ArrayList<>();
         List<Double> devPerEpoch = new ArrayList<>();
-        Integer stepsToTarget = null;
-        boolean diverged = false;
-        int divergedAt = 0;
-        double lastEpochCost = Double.NaN;
+        WindowedTraining.Outcome run;
         Double trainAcc;
         Double devAcc;
-        try (Sequential model = new Sequential(layers);
-             DeviceLoader loader = new DeviceLoader(train, ctx.backend(), ctx.dtype())) {
+        try (Sequential model = new Sequential(layers)) {
             model.backend(ctx.backend()).dtype(ctx.dtype()).seed(ctx.seed());
             model.compile(new Momentum(rate, 0.9), Losses.categoricalCrossEntropy(), Metrics.categoricalAccuracy());
-            Shuffler order = Shuffler.seeded(ctx.seed());
-            int step = 0;
-            double window = 0;
-            int inWindow = 0;
-            training:
-            for (int epoch = 0; epoch < epochs; epoch++) {
-                loader.load(order.permutation(train.size(), epoch));
-                double epochSum = 0;
-                int epochSteps = 0;
-                Iterator<Batch> it = loader.batches(BATCH);
-                while (it.hasNext()) {
-                    double loss;
-                    try (Batch b = it.next(); StepResult r = model.trainStep(b.features(), b.labels())) {
-                        loss = r.loss().item();
-                    }
-                    step++;
-                    if (!Double.isFinite(loss)) {
-                        diverged = true;
-                        divergedAt = step;
-                        if (!quiet) {
-                            ctx.progress().accept(String.format(Locale.ROOT,
-                                "  batchnorm/%s: the loss is %s at step %d: diverged, stopped", name, loss, step));
-                        }
-                        break training;
-                    }
-                    epochSum += loss;
-                    epochSteps++;
-                    window += loss;
-                    inWindow++;
-                    if (inWindow == WINDOW || !it.hasNext() && epoch == epochs - 1) {
-                        double mean = window / inWindow;
-                        costs.add(new double[] {step, mean});
-                        if (stepsToTarget == null && mean < TARGET_COST) {
-                            stepsToTarget = step;
-                        }
-                        window = 0;
-                        inWindow = 0;
+            run = WindowedTraining.run(model, train, ctx, epochs, BATCH, WINDOW, new WindowedTraining.Hooks() {
+                @Override
+                public void afterEpoch(int epoch, double meanLoss) {
+                    double d = accuracy(model, dev);
+                    devPerEpoch.add(d);
+                    if (!quiet) {
+                        ctx.progress().accept(String.format(Locale.ROOT,
+                            "  batchnorm/%s: epoch %d/%d, cost %.4f, dev accuracy %.4f", name, epoch + 1, epochs,
+                            meanLoss, d));
                     }
                 }
-                lastEpochCost = epochSum / epochSteps;
-                double d = accuracy(model, dev);
-                devPerEpoch.add(d);
-                if (!quiet) {
-                    ctx.progress().accept(String.format(Locale.ROOT,
-                        "  batchnorm/%s: epoch %d/%d, cost %.4f, dev accuracy %.4f", name, epoch + 1, epochs,
-                        lastEpochCost, d));
-                }
+            });
+            if (run.diverged() && !quiet) {
+                ctx.progress().accept(String.format(Locale.ROOT,
+                        "  batchnorm/%s: the loss is not finite at step %d: diverged, stopped", name, run.divergedAt()));
             }
             trainAcc = accuracy(model, train);
             devAcc = accuracy(model, dev);
         }
+        Integer stepsToTarget = run.firstStepBelow(TARGET_COST);
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("batch_norm", bn);
         extra.put("learning_rate", rate);
-        extra.put("diverged", diverged);
-        if (diverged) {
-            extra.put("diverged_at_step", divergedAt);
+        extra.put("diverged", run.diverged());
+        if (run.diverged()) {
+            extra.put("diverged_at_step", run.divergedAt());
         }
         extra.put("epochs", epochs);
         extra.put("dev_accuracy_per_epoch", devPerEpoch);
@@ -196,8 +155,8 @@ final class BatchNormExperiment implements Experiment {
             extra.put("steps_to_target_cost", stepsToTarget);
         }
         extra.put("target_cost", TARGET_COST);
-        return new VariantResult(name, trainAcc, devAcc, null, diverged ? null : lastEpochCost, costs,
-                (System.nanoTime() - start) / 1e9, extra);
+        return new VariantResult(name, trainAcc, devAcc, null, run.diverged() ? null : run.lastEpochCost(),
+                run.costs(), (System.nanoTime() - start) / 1e9, extra);
     }
 
     /** Accuracy in inference mode (batch norm with its running averages); NaN outputs count as wrong. */

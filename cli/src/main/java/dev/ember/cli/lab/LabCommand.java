@@ -30,17 +30,17 @@ import java.util.function.Function;
         mixinStandardHelpOptions = true,
         description = {"Runs a classic experiment of improving deep networks and reports each variant's accuracies "
                 + "and cost curve.",
-                "Experiments: init, regularization, gradcheck, optimizers, batchnorm, softmax, tape, tune, or 'all' (in that order);"
+                "Experiments: init, regularization, gradcheck, optimizers, batchnorm, gradients, softmax, tape, tune, or 'all' (in that order);"
                         + " 'list' lists them."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the experiment ran", "1:it failed (bad data, unusable backend, ...)", "2:invalid command line"})
 public final class LabCommand implements Callable<Integer> {
     /** The experiments in the order {@code all} runs them. */
     static final List<Experiment> EXPERIMENTS = List.of(new InitExperiment(), new RegularizationExperiment(),
-            new GradcheckExperiment(), new OptimizersExperiment(), new BatchNormExperiment(), new SoftmaxExperiment(),
-            new TapeExperiment(), new TuneExperiment());
+            new GradcheckExperiment(), new OptimizersExperiment(), new BatchNormExperiment(), new GradientsExperiment(),
+            new SoftmaxExperiment(), new TapeExperiment(), new TuneExperiment());
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "init, regularization, gradcheck, optimizers, batchnorm, softmax, tape, tune, all, list")
+    @Parameters(index = "0", paramLabel = "NAME", description = "init, regularization, gradcheck, optimizers, batchnorm, gradients, softmax, tape, tune, all, list")
     String name;
 
     @Option(names = "--backend", description = "Backend to run on (default: the configured one, as 'auto' picks).")
@@ -158,10 +158,7 @@ public final class LabCommand implements Callable<Integer> {
 
     /** The experiment's table: one row per variant. */
     static String table(ExperimentResult r) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%n%s  (backend %s, %s, %s rng, seed %d%s, %.1f s)%n", r.experiment(),
-                r.backend(), r.dtype(), r.initRng(), r.seed(),
-                r.scale() == 1 ? "" : String.format(Locale.ROOT, ", scale %.3g", r.scale()), r.seconds()));
+        StringBuilder sb = new StringBuilder(heading(r));
         boolean gradcheck = r.variants().stream().anyMatch(v -> v.extra().containsKey("relative_difference"));
         if (gradcheck) {
             sb.append(String.format("%-14s %-20s %-10s %s%n", "variant", "relative difference", "verdict",
@@ -197,6 +194,19 @@ public final class LabCommand implements Callable<Integer> {
                 sb.append(String.format(Locale.ROOT, "%14.6f %9.2f%n", v.finalCost(), v.seconds()));
             }
         }
+        return sb.append(footer(r)).toString();
+    }
+
+    /** The table's first line: the experiment and how it ran. */
+    static String heading(ExperimentResult r) {
+        return String.format(Locale.ROOT, "%n%s  (backend %s, %s, %s rng, seed %d%s, %.1f s)%n", r.experiment(),
+                r.backend(), r.dtype(), r.initRng(), r.seed(),
+                r.scale() == 1 ? "" : String.format(Locale.ROOT, ", scale %.3g", r.scale()), r.seconds());
+    }
+
+    /** The table's last lines: the notes and the plots written. */
+    static String footer(ExperimentResult r) {
+        StringBuilder sb = new StringBuilder();
         for (String n : r.notes()) {
             sb.append("  ").append(n).append('\n');
         }

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -53,26 +55,37 @@ final class Plots {
 
     /** Cost against step, one series per variant. */
     void costs(String file, String title, String xLabel, List<VariantResult> variants, boolean logY) {
+        Map<String, List<double[]>> series = new LinkedHashMap<>();
+        variants.forEach(v -> series.put(v.name(), v.costs()));
+        lines(file, title, xLabel, "cost", logY, series);
+    }
+
+    /**
+     * Lines through points {@code [x, y]}, one series per key; points that are not finite (or not
+     * positive on a logarithmic axis) are left out.
+     */
+    void lines(String file, String title, String xLabel, String yLabel, boolean logY,
+               Map<String, List<double[]>> series) {
         if (dir == null) {
             return;
         }
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(xLabel)
-                .yAxisTitle("cost").build();
+                .yAxisTitle(yLabel).build();
         chart.getStyler().setMarkerSize(0);
         chart.getStyler().setYAxisLogarithmic(logY);
-        for (VariantResult v : variants) {
+        series.forEach((name, points) -> {
             List<Double> x = new ArrayList<>();
             List<Double> y = new ArrayList<>();
-            for (double[] p : v.costs()) {
+            for (double[] p : points) {
                 if (Double.isFinite(p[1]) && (!logY || p[1] > 0)) {
                     x.add(p[0]);
                     y.add(p[1]);
                 }
             }
             if (!x.isEmpty()) {
-                chart.addSeries(v.name(), x, y).setMarker(SeriesMarkers.NONE);
+                chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE);
             }
-        }
+        });
         save(chart, file);
     }
 
@@ -81,7 +94,7 @@ final class Plots {
      * learning rate against its dev accuracy).
      */
     void scatter(String file, String title, String xLabel, String yLabel, boolean logX,
-                 java.util.Map<String, List<double[]>> series) {
+                 Map<String, List<double[]>> series) {
         if (dir == null) {
             return;
         }

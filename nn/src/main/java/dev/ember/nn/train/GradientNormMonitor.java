@@ -1,5 +1,6 @@
 package dev.ember.nn.train;
 
+import dev.ember.core.DType;
 import dev.ember.core.Tensor;
 import dev.ember.nn.autodiff.Variable;
 import dev.ember.nn.model.GradientObserver;
@@ -12,8 +13,9 @@ import java.util.Map;
 /**
  * Records the L2 norm of each layer's gradient (the variables named {@code layer/...} together) every
  * {@code every} steps, and flags layers whose norm falls below the vanishing threshold or rises above
- * the exploding one. Attach with {@code model.observeGradients(monitor)}. Reading norms costs one
- * host read per layer per sampled step, so sample sparsely on accelerators.
+ * the exploding one. Attach with {@code model.observeGradients(monitor)}. Norms are summed in F64, so
+ * an F32 gradient far below F32's square root of its smallest value still reads as its true norm.
+ * Reading norms costs one host read per layer per sampled step, so sample sparsely on accelerators.
  */
 public final class GradientNormMonitor implements GradientObserver {
     /** One sampled step's norm for one layer. */
@@ -57,7 +59,10 @@ public final class GradientNormMonitor implements GradientObserver {
             String layer = layerOf(variables.get(i).name());
             double s = 0;
             if (g != null) {
-                try (Tensor t = g.sumOfSquares()) {
+                // squares in F64: an F32 gradient of 1e-20 (a deep sigmoid net's first layer) squares to
+                // 1e-40, below F32's range, and would read as a norm of exactly 0
+                try (Tensor wide = g.dtype() == DType.F64 ? null : g.to(DType.F64);
+                     Tensor t = (wide == null ? g : wide).sumOfSquares()) {
                     s = t.item();
                 }
             }

@@ -1,6 +1,8 @@
 package dev.ember.nn.train;
 
 import dev.ember.core.DType;
+import dev.ember.core.Tensor;
+import dev.ember.nn.autodiff.Variable;
 import dev.ember.nn.data.Dataset;
 import dev.ember.nn.data.Shuffler;
 import dev.ember.nn.init.Initializers;
@@ -19,10 +21,12 @@ import dev.ember.nn.testing.BackendTest;
 import dev.ember.nn.testing.Csv;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** End-to-end trainings whose outcome is known, and the memory they leave behind. */
 class TrainingTest extends BackendTest {
@@ -132,6 +136,19 @@ class TrainingTest extends BackendTest {
     }
 
     @Test
+    public void theGradientNormMonitorReadsNormsBelowTheSquareRootOfF32Range() {
+        // 1e-25 squared is 1e-50, below F32's smallest value: summed in F32 the norm would read 0
+        GradientNormMonitor monitor = new GradientNormMonitor();
+        try (Variable w = new Variable("dense_0/kernel", Tensor.zeros(backend(), DType.F32, 4, 4));
+             Tensor g = Tensor.full(backend(), DType.F32, 1e-25, 4, 4)) {
+            monitor.observe(1, List.of(w), List.of(g));
+        }
+        assertThat(monitor.latest().get("dense_0")).isCloseTo(4e-25, within(1e-31));
+        assertThat(monitor.flagged()).singleElement()
+                .matches(s -> s.status() == GradientNormMonitor.Status.VANISHING);
+    }
+
+    @Test
     public void theLossCurveMatchesTheCpuBackend() {
         // same seed on two backends: Philox initial weights and dropout masks are identical, so the
         // F32 loss curves agree up to rounding (on cpu itself this checks the run is reproducible)
@@ -147,6 +164,6 @@ class TrainingTest extends BackendTest {
                         .get("loss").stream().mapToDouble(Double::doubleValue).toArray();
             }
         }
-        assertThat(curves[0]).containsExactly(curves[1], org.assertj.core.api.Assertions.within(1e-4));
+        assertThat(curves[0]).containsExactly(curves[1], within(1e-4));
     }
 }
