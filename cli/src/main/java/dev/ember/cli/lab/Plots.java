@@ -175,10 +175,11 @@ final class Plots {
 
     private void save(XYChart chart, String file) {
         Path target = dir.resolve(file + ".png");
-        Path tmpBase = dir.resolve("." + file + ".tmp-" + ProcessHandle.current().pid());
-        Path tmp = dir.resolve(tmpBase.getFileName() + ".png");
+        Path tmp = dir.resolve("." + file + ".tmp-" + ProcessHandle.current().pid() + ".png");
         try {
-            BitmapEncoder.saveBitmap(chart, tmpBase.toString(), BitmapEncoder.BitmapFormat.PNG);
+            try (var png = Files.newOutputStream(tmp)) {   // xchart 4 deprecates the file-name form
+                BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+            }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             written.add(target.getFileName().toString());
         } catch (IOException e) {
