@@ -177,8 +177,9 @@ final class Plots {
         Path target = dir.resolve(file + ".png");
         Path tmp = dir.resolve("." + file + ".tmp-" + ProcessHandle.current().pid() + ".png");
         try {
-            try (var png = Files.newOutputStream(tmp)) {   // xchart 4 deprecates the file-name form
-                BitmapEncoder.saveBitmap(chart, png, BitmapEncoder.BitmapFormat.PNG);
+            // xchart 4.0.3 deprecates every saveBitmap form; the image plus ImageIO is its own path
+            if (!javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", tmp.toFile())) {
+                throw new IOException("no PNG writer in this JDK");
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             written.add(target.getFileName().toString());
