@@ -60,7 +60,11 @@ public final class Spp {
                     Path target = out.resolve(templates.relativize(template)).resolveSibling(type.get("Type") + base + ".java");
                     String header = "// GENERATED from " + templates.relativize(template) + " for " + type.get("key")
                             + " by backend-cpu/src/build/Spp.java: edit the template, not this file.\n";
-                    write(target, header + expand(template, lines, type));
+                    String code = expand(template, lines, type);
+                    if (type.get("key").equals("F64")) {
+                        code = quietIdentityCasts(code);
+                    }
+                    write(target, header + code);
                     written.add(target.toAbsolutePath().normalize());
                 }
             }
@@ -147,6 +151,22 @@ public final class Spp {
             throw new IllegalArgumentException(where + ": " + directive + "[" + key + "] does not close "
                     + (open.isEmpty() ? "any open #if" : "#if[" + open.peek() + "]"));
         }
+    }
+
+    private static final Pattern TOP_CLASS = Pattern.compile("(?m)^(?:public |abstract |final )*class ");
+
+    /**
+     * {@code ($type$) expr} rounds to float in F32 and is the identity cast {@code (double)} in F64,
+     * which javac's lint reports as redundant: the generated F64 class says so once instead.
+     */
+    private static String quietIdentityCasts(String code) {
+        Matcher m = TOP_CLASS.matcher(code);
+        if (!m.find()) {
+            return code;
+        }
+        return code.substring(0, m.start())
+                + "@SuppressWarnings(\"cast\") // ($type$) casts: rounding to float in F32, the identity here\n"
+                + code.substring(m.start());
     }
 
     private static void write(Path target, String text) {

@@ -18,6 +18,10 @@ public final class CpuBackendProvider implements BackendProvider {
     public static final String NAME = "cpu";
     public static final int PRIORITY = 50;
 
+    /** For {@link java.util.ServiceLoader}, which finds the provider on the module or class path. */
+    public CpuBackendProvider() {
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -567,7 +567,7 @@ class OpenClKernelsTest {
             b.evaluate(step, 1, x.length, new Operand[] {Operand.dense(in, x.length)}, new Span[] {out});
             double[] want = new double[x.length];
             for (int i = 0; i < x.length; i++) {
-                want[i] = (float) ((float) (x[i] * (float) lr) + 1);
+                want[i] = (float) (x[i] * (float) lr) + 1;   // float + 1 rounds to float
             }
             assertClose("x * " + lr + " + 1", want, download(b, out, x.length), 0);
             if (before < 0) {

@@ -83,7 +83,7 @@ public final class TrainStepProblem implements AutoCloseable {
             backend.synchronize();
             return;
         }
-        try (StepResult r = model.trainStep(x, y)) {
+        try (StepResult _ = model.trainStep(x, y)) {
             backend.synchronize();
         }
     }

@@ -101,7 +101,7 @@ final class BackendCheck {
         long liveBefore = backend.memory().liveBuffers();
         Measurement m;
         try {
-            try (Scope ignored = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 m = check.computation().run(backend, dtype);
             }
         } catch (RuntimeException | LinkageError | AssertionError e) {

@@ -47,7 +47,7 @@ public final class Elementwise {
     }
 
     /**
-     * {@code out = op(a, b)} with numpy broadcasting (rank <= 2) into {@code out}, contiguous and of the
+     * {@code out = op(a, b)} with numpy broadcasting (rank {@code <=} 2) into {@code out}, contiguous and of the
      * broadcast shape; {@code out} may be {@code a} or {@code b} itself (in place, e.g.
      * {@code binaryInto(ADD, acc, x, acc)} for {@code acc += x}), but no other view of their memory.
      */

@@ -5,7 +5,7 @@ import dev.ember.core.spi.Expression;
 /**
  * Fused element-wise computation: an {@link Expression} evaluated over tensors in one backend call
  * ({@link dev.ember.core.spi.Backend#evaluate}), instead of one call and one temporary tensor per
- * operation. Inputs broadcast together as numpy's do (rank <= 2, or equal shapes of any rank);
+ * operation. Inputs broadcast together as numpy's do (rank {@code <=} 2, or equal shapes of any rank);
  * each node is rounded to the dtype as the eager operation rounds it (see
  * {@link dev.ember.core.spi.Backend#evaluate} for what is bit for bit). An output may be exactly
  * one of the inputs (in place); any other sharing of a buffer between an output and an input, or

@@ -53,7 +53,7 @@ class ExpressionKernelsTest extends KernelTestSupport {
     @ParameterizedTest(name = "{0} {1} {2}x{3}")
     @MethodSource("cases")
     void fusedEqualsEagerBitForBit(CpuBackend backend, DType dt, int rows, int cols) {
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor x = Tensor.random(backend, dt, Distribution.NORMAL, 0, 2, 1, 1, rows, cols);
             Tensor bias = Tensor.random(backend, dt, Distribution.NORMAL, 0, 1, 1, 2, cols);
             Tensor scale = Tensor.random(backend, dt, Distribution.UNIFORM, -1, 2, 1, 3, rows, 1);

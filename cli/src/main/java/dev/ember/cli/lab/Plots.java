@@ -188,10 +188,12 @@ final class Plots {
 
     private void save(XYChart chart, String file) {
         Path target = dir.resolve(file + ".png");
-        Path tmpBase = dir.resolve("." + file + ".tmp-" + ProcessHandle.current().pid());
-        Path tmp = dir.resolve(tmpBase.getFileName() + ".png");
+        Path tmp = dir.resolve("." + file + ".tmp-" + ProcessHandle.current().pid() + ".png");
         try {
-            BitmapEncoder.saveBitmap(chart, tmpBase.toString(), BitmapEncoder.BitmapFormat.PNG);
+            // xchart 4.0.3 deprecates every saveBitmap form; the image plus ImageIO is its own path
+            if (!javax.imageio.ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", tmp.toFile())) {
+                throw new IOException("no PNG writer in this JDK");
+            }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             written.add(target.getFileName().toString());
         } catch (IOException e) {

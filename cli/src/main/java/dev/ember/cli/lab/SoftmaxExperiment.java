@@ -127,7 +127,7 @@ final class SoftmaxExperiment implements Experiment {
         int offset = 0;
         Iterator<Batch> it = loader.batches(2000);
         while (it.hasNext()) {
-            try (Batch batch = it.next(); Scope scope = Scope.open()) {
+            try (Batch batch = it.next(); Scope _ = Scope.open()) {
                 double[] pred = logits(batch.features(), vars).argmax(1).toDoubleArray();
                 for (int i = 0; i < pred.length; i++) {
                     if ((int) pred[i] == classes[offset + i]) {

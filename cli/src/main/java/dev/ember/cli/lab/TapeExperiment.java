@@ -51,9 +51,10 @@ final class TapeExperiment implements Experiment {
         VariantResult traced = eagerVersusTraced(ctx);
         variants.add(traced);
         variants.add(frozenBranch(ctx));
+        @SuppressWarnings("unchecked")   // eagerVersusTraced puts the eager curve there as a List<double[]>
+        List<double[]> eagerCosts = (List<double[]>) traced.extra().get("eager_costs");
         plots.costs("tape-eager-vs-traced", "The same step, eager and traced: one loss curve", "step",
-                List.of(new VariantResult("eager", null, null, null, null, (List<double[]>) traced.extra().get("eager_costs"),
-                                0, null),
+                List.of(new VariantResult("eager", null, null, null, null, eagerCosts, 0, null),
                         new VariantResult("traced", null, null, null, null, traced.costs(), 0, null)), true);
         return LabCommand.result(name(), ctx, start, variants, plots, List.of(
                 "a tape records operations on watched tensors (trainable variables are watched) and differentiates"

@@ -11,6 +11,10 @@ public final class BufferAccounting {
     private final AtomicLong hostToDevice = new AtomicLong();
     private final AtomicLong deviceToHost = new AtomicLong();
 
+    /** All counters at zero; a backend makes one for its lifetime. */
+    public BufferAccounting() {
+    }
+
     public void allocated(long bytes) {
         liveBuffers.incrementAndGet();
         liveBytes.addAndGet(bytes);

@@ -98,7 +98,7 @@ public interface ActivationConformance extends ConformanceBase {
             for (int i = 0; i < n; i++) {
                 expected[i] = forward(act, a, x[i]);
             }
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor tx = Host.tensor(be, dt, x, n);
                 Tensor y = apply(act, tx);
                 Host.assertClose(act + " " + dt + " n=" + n, expected, values(y), Host.rtol(dt), Host.rtol(dt) * 1e-3);
@@ -115,7 +115,7 @@ public interface ActivationConformance extends ConformanceBase {
         for (int n : LENGTHS) {
             double[] x = input(dt, n, 3L * n + act.ordinal());
             double[] dy = Host.uniform(dt, 7L * n + act.ordinal(), n, -2, 2);
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor tx = Host.tensor(be, dt, x, n);
                 Tensor ty = apply(act, tx);
                 double[] y = values(ty);
@@ -149,7 +149,7 @@ public interface ActivationConformance extends ConformanceBase {
             y[i] = Host.round(dt, forward(act, a, x[i]));
         }
         boolean usesY = act == Activation.SIGMOID || act == Activation.TANH;
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor tx = Host.padded(be, dt, x, 3, 1, Double.NaN);
             Tensor ty = Host.padded(be, dt, new double[n], 5, 2, -1234);
             be.activation(act, a, at(tx, 3), at(ty, 5), n);
@@ -201,7 +201,7 @@ public interface ActivationConformance extends ConformanceBase {
                 }
             }
             String what = act + " " + dt + " " + rows + "x" + cols;
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor tx = Host.padded(be, dt, x, 3, 1, Double.NaN);
                 Tensor tb = Host.padded(be, dt, bias, 2, 2, Double.NaN);
                 Tensor ty = Host.padded(be, dt, new double[n], 5, 2, -1234);
@@ -231,7 +231,7 @@ public interface ActivationConformance extends ConformanceBase {
     default void sigmoidAndTanhSaturateForHugeInputs(DType dt) {
         Backend be = backend();
         double[] x = {-1e4, -1000, -100, -50, -20, -5, 0, 5, 20, 50, 100, 1000, 1e4, -88.5, 88.5, -710, 710};
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor t = Host.tensor(be, dt, x, x.length);
             double[] sig = values(t.sigmoid());
             double[] tanh = values(t.tanh());
@@ -296,7 +296,7 @@ public interface ActivationConformance extends ConformanceBase {
             int rows = sh[0], cols = sh[1];
             double[] x = Host.uniform(dt, rows * 7L + cols, rows * cols, -8, 8);
             double[] expected = softmaxReference(log, x, rows, cols);
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor tx = Host.tensor(be, dt, x, rows, cols);
                 Tensor y = log ? tx.logSoftmax() : tx.softmax();
                 assertThat(y.shape()).isEqualTo(tx.shape());
@@ -311,7 +311,7 @@ public interface ActivationConformance extends ConformanceBase {
         }
         // rank 3: softmax along the last axis
         double[] x = Host.uniform(dt, 5, 2 * 3 * 5, -3, 3);
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor t = Host.tensor(be, dt, x, 2, 3, 5);
             Host.assertClose((log ? "logSoftmax" : "softmax") + " rank 3 " + dt, softmaxReference(log, x, 6, 5),
                     values(log ? t.logSoftmax() : t.softmax()), Host.rtol(dt) * 3, Host.rtol(dt) * 1e-2);
@@ -343,7 +343,7 @@ public interface ActivationConformance extends ConformanceBase {
         };
         int rows = x.length / cols;
         double[] expected = softmaxReference(log, x, rows, cols);
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             double[] got = values(log ? Host.tensor(be, dt, x, rows, cols).logSoftmax()
                     : Host.tensor(be, dt, x, rows, cols).softmax());
             String what = (log ? "logSoftmax" : "softmax") + " of logits +-1e4 " + dt;
@@ -366,7 +366,7 @@ public interface ActivationConformance extends ConformanceBase {
             int rows = sh[0], cols = sh[1];
             double[] x = Host.uniform(dt, rows + 11L * cols, rows * cols, -4, 4);
             double[] dy = Host.uniform(dt, rows + 13L * cols, rows * cols, -1, 1);
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor ty = log ? Host.tensor(be, dt, x, rows, cols).logSoftmax()
                         : Host.tensor(be, dt, x, rows, cols).softmax();
                 double[] y = values(ty);
@@ -394,7 +394,7 @@ public interface ActivationConformance extends ConformanceBase {
             double[] w = Host.uniform(dt, 5L * rows + cols, rows * cols, -1, 1);
             double h = 1e-5;
             double[] fd = new double[x.length];
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 for (int i = 0; i < x.length; i++) {
                     double[] xp = x.clone();
                     double[] xm = x.clone();
@@ -412,7 +412,7 @@ public interface ActivationConformance extends ConformanceBase {
     }
 
     private static double loss(Backend be, boolean log, double[] x, double[] w, int rows, int cols) {
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor t = Host.tensor(be, DType.F64, x, rows, cols);
             double[] y = values(log ? t.logSoftmax() : t.softmax());
             double l = 0;
@@ -431,7 +431,7 @@ public interface ActivationConformance extends ConformanceBase {
         int rows = 5, cols = 67;
         double[] x = Host.uniform(dt, 9, rows * cols, -5, 5);
         double[] dy = Host.uniform(dt, 10, rows * cols, -1, 1);
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor tx = Host.padded(be, dt, x, 3, 2, Double.NaN);
             Tensor ty = Host.padded(be, dt, new double[rows * cols], 1, 4, -321);
             be.softmax(log, at(tx, 3), at(ty, 1), rows, cols);

@@ -113,7 +113,7 @@ public interface BatchNormConformance extends ConformanceBase {
             double[] rm = Host.uniform(dt, cols + 3, cols, -1, 1);
             double[] rv = Host.uniform(dt, cols + 4, cols, 0.5, 3);
             double[][] ref = trainingReference(x, gamma, beta, rm, rv, rows, cols, EPS, MOMENTUM);
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor trm = Host.tensor(be, dt, rm, cols);
                 Tensor trv = Host.tensor(be, dt, rv, cols);
                 BatchNorm.Forward f = BatchNorm.training(Host.tensor(be, dt, x, rows, cols),
@@ -142,7 +142,7 @@ public interface BatchNormConformance extends ConformanceBase {
         double[] rv = Host.uniform(dt, 9, cols, 0.5, 3);
         double eps = 1e-3;
         double[][] ref = trainingReference(x, gamma, beta, rm, rv, rows, cols, eps, 0);
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor tx = Host.padded(be, dt, x, 1, 1, Double.NaN);
             Tensor tg = Host.padded(be, dt, gamma, 2, 1, Double.NaN);
             Tensor tb = Host.padded(be, dt, beta, 3, 1, Double.NaN);
@@ -185,7 +185,7 @@ public interface BatchNormConformance extends ConformanceBase {
                     expected[i * cols + j] = gamma[j] * (x[i * cols + j] - rm[j]) / Math.sqrt(rv[j] + EPS) + beta[j];
                 }
             }
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor trm = Host.tensor(be, dt, rm, cols);
                 Tensor trv = Host.tensor(be, dt, rv, cols);
                 Tensor y = BatchNorm.inference(Host.tensor(be, dt, x, rows, cols), Host.tensor(be, dt, gamma, cols),
@@ -210,7 +210,7 @@ public interface BatchNormConformance extends ConformanceBase {
             double[] gamma = Host.uniform(dt, cols + 21, cols, 0.5, 2);
             double[] beta = Host.uniform(dt, cols + 22, cols, -1, 1);
             double[][] ref = backwardReference(x, dy, gamma, rows, cols, EPS);
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor tx = Host.tensor(be, dt, x, rows, cols);
                 Tensor tg = Host.tensor(be, dt, gamma, cols);
                 BatchNorm.Forward f = BatchNorm.training(tx, tg, Host.tensor(be, dt, beta, cols),
@@ -260,7 +260,7 @@ public interface BatchNormConformance extends ConformanceBase {
                 bm[j] -= h;
                 fdb[j] = (loss(be, x, gamma, bp, w, rows, cols) - loss(be, x, gamma, bm, w, rows, cols)) / (2 * h);
             }
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor tx = Host.tensor(be, dt, x, rows, cols);
                 Tensor tg = Host.tensor(be, dt, gamma, cols);
                 BatchNorm.Forward f = BatchNorm.training(tx, tg, Host.tensor(be, dt, beta, cols),
@@ -275,7 +275,7 @@ public interface BatchNormConformance extends ConformanceBase {
     }
 
     private static double loss(Backend be, double[] x, double[] gamma, double[] beta, double[] w, int rows, int cols) {
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             BatchNorm.Forward f = BatchNorm.training(Host.tensor(be, DType.F64, x, rows, cols),
                     Host.tensor(be, DType.F64, gamma, cols), Host.tensor(be, DType.F64, beta, cols),
                     Tensor.zeros(be, DType.F64, cols), Tensor.zeros(be, DType.F64, cols), EPS, MOMENTUM);
@@ -301,7 +301,7 @@ public interface BatchNormConformance extends ConformanceBase {
         double[][] fwd = trainingReference(x, gamma, new double[cols], new double[cols], new double[cols], rows, cols,
                 EPS, 0);
         double[][] ref = backwardReference(x, dy, gamma, rows, cols, EPS);
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor tx = Host.padded(be, dt, x, 1, 1, Double.NaN);
             Tensor tdy = Host.padded(be, dt, dy, 2, 1, Double.NaN);
             Tensor tg = Host.padded(be, dt, gamma, 3, 1, Double.NaN);

@@ -41,7 +41,7 @@ public interface DerivedOpsConformance extends ConformanceBase {
 
     /** Runs the call on fresh copies of {@code initial} and returns every buffer's contents afterwards. */
     private double[][] run(DType dt, double[][] initial, Call call) {
-        try (Scope scope = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor[] tensors = new Tensor[initial.length];
             Span[] spans = new Span[initial.length];
             for (int k = 0; k < initial.length; k++) {

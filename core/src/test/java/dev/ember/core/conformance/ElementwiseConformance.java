@@ -111,7 +111,7 @@ public interface ElementwiseConformance extends ConformanceBase {
         double p = param(op);
         for (int n : LENGTHS) {
             double[] x = unaryInput(op, dt, n, n * 31L + op.ordinal());
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor tx = Host.tensor(be, dt, x, n);
                 Tensor y = applyUnary(op, p, tx);
                 assertThat(y.shape()).isEqualTo(tx.shape());
@@ -132,7 +132,7 @@ public interface ElementwiseConformance extends ConformanceBase {
             for (int n : new int[] {1, 33, 1031}) {
                 double[] x = unaryInput(op, dt, n, n + 7L * op.ordinal());
                 double p = param(op);
-                try (Scope s = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     Tensor in = Host.padded(be, dt, x, 5, 2, 1);
                     Tensor out = Host.padded(be, dt, new double[n], 3, 4, -777);
                     be.unary(op, p, at(in, 5), at(out, 3), n);
@@ -154,7 +154,7 @@ public interface ElementwiseConformance extends ConformanceBase {
         x[0] = 0;
         x[1] = -2;
         for (double p : new double[] {2, 3, 0, 1}) {
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Host.assertClose("pow " + dt + " p=" + p, unaryReference(UnaryOp.POW_SCALAR, p, x),
                         values(Host.tensor(be, dt, x, x.length).pow(p)), Host.rtol(dt), Host.rtol(dt) * 1e-3);
             }
@@ -224,7 +224,7 @@ public interface ElementwiseConformance extends ConformanceBase {
         for (int[] g : GRIDS) {
             int m = g[0], n = g[1];
             long seed = 1000L * m + n + 17L * op.ordinal() + 101L * pattern.ordinal();
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Logical la, lb;
                 Tensor a, b;
                 int[] outDims = {m, n};
@@ -340,7 +340,7 @@ public interface ElementwiseConformance extends ConformanceBase {
                     expected[i * cols + j] = binaryReference(op, a[i * cols + j], bT[j * rows + i]);
                 }
             }
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 // a dense at offset 4, b column-major at offset 9, out written over a
                 Tensor ta = Host.padded(be, dt, a, 4, 3, -555);
                 Tensor tb = Host.padded(be, dt, bT, 9, 1, Double.NaN);

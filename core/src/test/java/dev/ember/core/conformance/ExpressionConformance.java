@@ -62,7 +62,7 @@ public interface ExpressionConformance extends ConformanceBase {
         for (int[] grid : new int[][] {{1, 1}, {3, 17}, {37, 19}, {64, 300}}) {
             int rows = grid[0];
             int cols = grid[1];
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor x = Host.tensor(be, dt, Host.uniform(dt, rows + cols, rows * cols, -3, 3), rows, cols);
                 Tensor bias = Host.tensor(be, dt, Host.uniform(dt, 5, cols, -1, 1), cols);
                 Tensor scale = Host.tensor(be, dt, Host.uniform(dt, 6, rows, 0.5, 2), rows, 1);
@@ -84,7 +84,7 @@ public interface ExpressionConformance extends ConformanceBase {
         Expression.Builder b = Expression.builder(2);
         Expression axpy = b.build(b.binary(BinaryOp.ADD, b.binary(BinaryOp.MUL, b.input(0), b.constant(-2)),
                 b.input(1)));
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             double[] y = Host.uniform(dt, 7, 6 * 5, -1, 1);
             double[] xt = Host.uniform(dt, 8, 5 * 6, -1, 1);
             Tensor ty = Host.tensor(be, dt, y, 6, 5);
@@ -110,7 +110,7 @@ public interface ExpressionConformance extends ConformanceBase {
         x[cols + 7] = Double.NaN;
         x[2 * cols + 9] = Double.POSITIVE_INFINITY;
         x[3 * cols + 11] = Double.NEGATIVE_INFINITY;
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor tx = Host.tensor(be, dt, x, rows, cols);
             Tensor bias = Tensor.zeros(be, dt, cols);
             Tensor scale = Host.tensor(be, dt, Host.filled(rows, 1), rows, 1);
@@ -131,7 +131,7 @@ public interface ExpressionConformance extends ConformanceBase {
         Backend be = backend();
         Expression.Builder b = Expression.builder(2);
         Expression product = b.build(b.binary(BinaryOp.MUL, b.input(0), b.input(1)));
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             double[] a = Host.uniform(dt, 10, 2 * 3 * 4, -2, 2);
             Tensor t3 = Host.tensor(be, dt, a, 2, 3, 4);
             Tensor same = Expressions.evaluate(product, t3, t3)[0];
@@ -152,7 +152,7 @@ public interface ExpressionConformance extends ConformanceBase {
     @EnumSource(DType.class)
     default void badCallsFailBeforeAnythingRuns(DType dt) {
         Backend be = backend();
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor x = Tensor.zeros(be, dt, 3, 4);
             Tensor other = Tensor.zeros(be, dt == DType.F32 ? DType.F64 : DType.F32, 3, 4);
             long allocations = be.memory().totalAllocations();

@@ -134,7 +134,7 @@ public interface GemmConformance extends ConformanceBase {
         Backend be = backend();
         double[] a = Host.uniform(dt, 1000L * m + 7 * n + k, m * k, -1, 1);
         double[] b = Host.uniform(dt, 31L * m + 1001L * n + k, k * n, -1, 1);
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor ta = Host.tensor(be, dt, a, m, k);
             Tensor tb = Host.tensor(be, dt, b, k, n);
             Tensor c = ta.matmul(tb);
@@ -156,7 +156,7 @@ public interface GemmConformance extends ConformanceBase {
             int m = t[0], n = t[1], k = t[2];
             double[] a = Host.uniform(dt, 11L * m + k, m * k, -1, 1);
             double[] b = Host.uniform(dt, 13L * n + k, k * n, -1, 1);
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor ta = transA ? Host.tensor(be, dt, transposed(a, m, k), k, m).transpose()
                         : Host.tensor(be, dt, a, m, k);
                 Tensor tb = transB ? Host.tensor(be, dt, transposed(b, k, n), n, k).transpose()
@@ -179,7 +179,7 @@ public interface GemmConformance extends ConformanceBase {
             int m = t[0], n = t[1], k = t[2];
             double[] a = Host.uniform(dt, 17L * m + k, m * k, -1, 1);
             double[] b = Host.uniform(dt, 19L * n + k, k * n, -1, 1);
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 // the stored matrix has 2 extra leading rows of NaN and 3 trailing ones: a slice starts at an offset
                 Tensor ta = slicedWithNaNRows(be, dt, transA ? transposed(a, m, k) : a,
                         transA ? k : m, transA ? m : k);
@@ -213,7 +213,7 @@ public interface GemmConformance extends ConformanceBase {
                 double[] a = Host.uniform(dt, 23L * m + k, m * k, -1, 1);
                 double[] b = Host.uniform(dt, 29L * n + k, k * n, -1, 1);
                 double[] c0 = Host.uniform(dt, 37L * n + m, m * n, -2, 2);
-                try (Scope s = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     Tensor c = Host.tensor(be, dt, c0, m, n);
                     LinearAlgebra.gemmInto(alpha, Host.tensor(be, dt, a, m, k), Host.tensor(be, dt, b, k, n), beta, c);
                     assertGemm("gemmInto " + dt + " alpha=" + alpha + " beta=" + beta + " m=" + m + " n=" + n
@@ -285,7 +285,7 @@ public interface GemmConformance extends ConformanceBase {
         String what = "gemm " + dt + " transA=" + transA + " transB=" + transB + " m=" + m + " n=" + n + " k=" + k
                 + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc + " alpha=" + alpha + " beta=" + beta
                 + (nanC ? " (C holds NaN)" : "");
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor ta = padded(be, dt, aStored, offA, 4, Double.NaN);
             Tensor tb = padded(be, dt, bStored, offB, 6, Double.NaN);
             Tensor tc = padded(be, dt, cStored, offC, 9, sentinel);
@@ -323,7 +323,7 @@ public interface GemmConformance extends ConformanceBase {
                 eye[i * n + i] = 1;
             }
             double[] x = Host.uniform(dt, 5, n * 33, -3, 3);
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor r = Host.tensor(be, dt, eye, n, n).matmul(Host.tensor(be, dt, x, n, 33));
                 Host.assertExact("I x X " + dt, x, values(r));
             }

@@ -227,7 +227,7 @@ public interface MemoryConformance extends ConformanceBase {
     @EnumSource(DType.class)
     default void readAndWriteHonourOffsetsAndCountTransfers(DType dt) {
         Backend be = backend();
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor t = Tensor.zeros(be, dt, 20);
             Span at4 = new Span(t.span().buffer(), 4);
             MemoryStats before = be.memory();
@@ -295,7 +295,7 @@ public interface MemoryConformance extends ConformanceBase {
                 .orElseThrow();
         assertThat(status.available()).isTrue();
         assertThat(status.probe().device()).isNotBlank();
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor x = Host.tensor(be, DType.F32, Host.uniform(DType.F32, 1, 64 * 64, -1, 1), 64, 64);
             Tensor y = x.matmul(x).exp();
             be.synchronize();
@@ -317,7 +317,7 @@ public interface MemoryConformance extends ConformanceBase {
         try {
             assertThat(second).isNotSameAs(shared);
             assertThat(second.name()).isEqualTo(backendName());
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor a = Host.tensor(second, DType.F64, new double[] {1, 2, 3, 4}, 2, 2);
                 Host.assertExact("second instance computes", new double[] {7, 10, 15, 22}, values(a.matmul(a)));
                 assertThat(second.memory().liveBuffers()).isGreaterThanOrEqualTo(2);
@@ -332,7 +332,7 @@ public interface MemoryConformance extends ConformanceBase {
         } finally {
             second.close();
         }
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor c = Host.tensor(shared, DType.F32, new double[] {1, 2, 3, 4}, 2, 2);
             Host.assertExact("shared instance after closing another", new double[] {7, 10, 15, 22},
                     values(c.matmul(c)));

@@ -38,7 +38,7 @@ public interface OptimizerConformance extends ConformanceBase {
         double[] p = Host.uniform(dt, 1, N, -1, 1);
         double[][] g = {grad(dt, 2), grad(dt, 3)};
         double[] ref = p.clone();
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor tp = Host.tensor(be, dt, p, N);
             for (int step = 0; step < 2; step++) {
                 Updates.sgd(tp, Host.tensor(be, dt, g[step], N), lr);
@@ -59,7 +59,7 @@ public interface OptimizerConformance extends ConformanceBase {
         double[] v = Host.uniform(dt, 5, N, -0.1, 0.1);
         double[][] g = {grad(dt, 6), grad(dt, 7)};
         double[] rp = p.clone(), rv = v.clone();
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor tp = Host.tensor(be, dt, p, N);
             Tensor tv = Host.tensor(be, dt, v, N);
             for (int step = 0; step < 2; step++) {
@@ -83,7 +83,7 @@ public interface OptimizerConformance extends ConformanceBase {
         double[] ms = Host.uniform(dt, 9, N, 0, 0.5);
         double[][] g = {grad(dt, 10), grad(dt, 11)};
         double[] rp = p.clone(), rs = ms.clone();
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor tp = Host.tensor(be, dt, p, N);
             Tensor ts = Host.tensor(be, dt, ms, N);
             for (int step = 0; step < 2; step++) {
@@ -122,7 +122,7 @@ public interface OptimizerConformance extends ConformanceBase {
         double[] v = warmState ? Host.uniform(dt, 14, N, 0.01, 0.3) : new double[N];
         double[][] g = {grad(dt, 15), grad(dt, 16)};
         double[] rp = p.clone(), rm = m.clone(), rv = v.clone();
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor tp = Host.tensor(be, dt, p, N);
             Tensor tm = Host.tensor(be, dt, m, N);
             Tensor tv = Host.tensor(be, dt, v, N);
@@ -159,7 +159,7 @@ public interface OptimizerConformance extends ConformanceBase {
         double tol = dt == DType.F32 ? 1e-6 : 1e-14;
         double[] g = {0.5, -0.25};
         double eps = 1e-8;
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor p = Host.padded(be, dt, new double[] {1}, 2, 1, Double.NaN);
             Tensor grad = Host.padded(be, dt, new double[] {g[0]}, 2, 1, Double.NaN);
             be.sgdUpdate(at(p, 2), at(grad, 2), 1, 0.1);

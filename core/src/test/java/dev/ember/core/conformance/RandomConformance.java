@@ -100,7 +100,7 @@ public interface RandomConformance extends ConformanceBase {
     }
 
     static double[] fill(Backend be, DType dt, Distribution d, double a, double b, long seed, long stream, int n) {
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor t = Tensor.random(be, dt, d, a, b, seed, stream, n);
             assertThat(t.shape().dims()).containsExactly(n);
             assertThat(t.dtype()).isEqualTo(dt);
@@ -237,7 +237,7 @@ public interface RandomConformance extends ConformanceBase {
         double a = d == Distribution.BERNOULLI ? 0.6 : 0;
         double b = d == Distribution.BERNOULLI ? 5 : 1;
         int n = 67;
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor ref = Tensor.random(be, dt, d, a, b, 7, 11, n);
             Tensor out = Host.padded(be, dt, new double[n], 5, 3, -8);
             be.random(d, a, b, 7, 11, at(out, 5), n);

@@ -106,7 +106,7 @@ public interface ReductionConformance extends ConformanceBase {
             int size = Arrays.stream(dims).reduce(1, (p, q) -> p * q);
             double[] x = Host.eighths(size + 7L * op.ordinal(), size, 1);
             for (int axis = 0; axis < dims.length; axis++) {
-                try (Scope s = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     Tensor t = Host.tensor(be, dt, x, dims);
                     Tensor r = apply(op, t, axis);
                     int[] expectedDims = new int[dims.length - 1];
@@ -148,7 +148,7 @@ public interface ReductionConformance extends ConformanceBase {
                 }
             }
             for (int axis = 0; axis < r; axis++) {
-                try (Scope s = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     Tensor view = Host.tensor(be, dt, x, sd).transpose();
                     assertThat(view.isContiguous()).isFalse();
                     Host.assertClose(op + " " + dt + " transposed view " + Arrays.toString(ld) + " axis " + axis,
@@ -159,7 +159,7 @@ public interface ReductionConformance extends ConformanceBase {
         // a row slice of a transposed view: non-contiguous and at an offset
         int rows = 40, cols = 9;
         double[] x = Host.eighths(99, rows * cols, 1);
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor view = Host.tensor(be, dt, x, rows, cols).transpose().slice(2, 7); // [5, 40]
             double[] logical = new double[5 * rows];
             for (int i = 0; i < 5; i++) {
@@ -187,7 +187,7 @@ public interface ReductionConformance extends ConformanceBase {
                 sum += v;
                 sq += v * v;
             }
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor t = Host.tensor(be, dt, x, dims);
                 String what = dt + " " + Arrays.toString(dims);
                 Tensor total = t.sum();
@@ -220,7 +220,7 @@ public interface ReductionConformance extends ConformanceBase {
                 -7, -6, -5, -4.5,   // last
                 2, 9, 1, 9,         // tie, first at 1
         };
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor t = Host.tensor(be, dt, x, 4, 4);
             Host.assertExact("argmax(1) " + dt, new double[] {1, 0, 3, 1}, values(t.argmax(1)));
             Host.assertExact("max(1) " + dt, new double[] {-1, 5, -4.5, 9}, values(t.max(1)));
@@ -245,7 +245,7 @@ public interface ReductionConformance extends ConformanceBase {
         double[] x = Host.eighths(5, outer * len * inner, 1);
         int[] dims = {outer, len, inner};
         for (ReduceOp op : ReduceOp.values()) {
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor in = Host.padded(be, dt, x, 6, 2, Double.NaN);
                 Tensor out = Host.padded(be, dt, new double[outer * inner], 3, 3, -99);
                 be.reduce(op, at(in, 6), outer, len, inner, at(out, 3));

@@ -61,7 +61,7 @@ public interface SpecialValuesConformance extends ConformanceBase {
             for (int i = 0; i < n; i++) {
                 want[i] = ScalarOps.unary(op, param(op), x[i]);
             }
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor tx = Host.tensor(be, dt, x, n);
                 Tensor out = Tensor.zeros(be, dt, n);
                 be.unary(op, param(op), tx.span(), out.span(), n);
@@ -89,7 +89,7 @@ public interface SpecialValuesConformance extends ConformanceBase {
             for (int i = 0; i < pairs.length; i++) {
                 pairs[i] = ScalarOps.binary(op, a[i], b[i]);
             }
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor ta = Host.tensor(be, dt, a, rows * cols);
                 Tensor tb = Host.tensor(be, dt, b, rows * cols);
                 Tensor out = Tensor.zeros(be, dt, rows * cols);
@@ -122,7 +122,7 @@ public interface SpecialValuesConformance extends ConformanceBase {
         }
         for (ReduceOp op : ReduceOp.values()) {
             double[] want = ReductionConformance.reference(op, x, new int[] {rows, length}, 1);
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 // along the last axis (rows of a matrix) and along the first (columns of its transpose)
                 Tensor rowsMajor = Host.tensor(be, dt, x, rows * length);
                 Tensor out = Tensor.zeros(be, dt, rows);
@@ -165,7 +165,7 @@ public interface SpecialValuesConformance extends ConformanceBase {
                 want[i * n + j] = sum;
             }
         }
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor ta = Host.tensor(be, dt, a, m * k);
             Tensor tb = Host.tensor(be, dt, b, k * n);
             Tensor tc = Tensor.zeros(be, dt, m * n);
@@ -187,7 +187,7 @@ public interface SpecialValuesConformance extends ConformanceBase {
             for (int i = 0; i < n; i++) {
                 want[i] = ActivationConformance.forward(act, slope, x[i]);
             }
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor tx = Host.tensor(be, dt, x, n);
                 Tensor y = Tensor.zeros(be, dt, n);
                 be.activation(act, slope, tx.span(), y.span(), n);
@@ -224,7 +224,7 @@ public interface SpecialValuesConformance extends ConformanceBase {
             for (int i = 0; i < n; i++) {
                 want[i] = dy[i] * ActivationConformance.derivative(act, slope, x[i], 0);
             }
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor tx = Host.tensor(be, dt, x, n);
                 Tensor tdy = Host.tensor(be, dt, dy, n);
                 Tensor dx = Tensor.zeros(be, dt, n);
@@ -240,7 +240,7 @@ public interface SpecialValuesConformance extends ConformanceBase {
     default void aLeakyReluOfSlopeZeroIsTheRelu(DType dt) {
         Backend be = backend();
         double[] x = {NAN, INF, -INF, -0.0, 0.0, -2, 3};
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor tx = Host.tensor(be, dt, x, x.length);
             Host.assertExact("leakyRelu(0) " + dt, Host.values(tx.relu()), Host.values(tx.leakyRelu(0)));
             assertThat(Host.values(tx.leakyRelu(0))[2]).as("leakyRelu(-Inf) with slope 0").isEqualTo(0.0);
@@ -262,7 +262,7 @@ public interface SpecialValuesConformance extends ConformanceBase {
         Arrays.fill(x, 4 * cols, 5 * cols, -INF);   // row 4: all masked, NaN as in numpy
         for (boolean log : new boolean[] {false, true}) {
             double[] want = ActivationConformance.softmaxReference(log, x, rows, cols);
-            try (Scope s = Scope.open()) {
+            try (Scope _ = Scope.open()) {
                 Tensor tx = Host.tensor(be, dt, x, rows * cols);
                 Tensor y = Tensor.zeros(be, dt, rows * cols);
                 be.softmax(log, tx.span(), y.span(), rows, cols);
@@ -277,7 +277,7 @@ public interface SpecialValuesConformance extends ConformanceBase {
     default void negativeZeroSurvivesWhereIeeeKeepsIt(DType dt) {
         Backend be = backend();
         int n = 70;
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor filled = Tensor.zeros(be, dt, n);
             be.fill(filled.span(), n, -0.0);
             assertAllNegativeZero("fill(-0) " + dt, Host.values(filled));

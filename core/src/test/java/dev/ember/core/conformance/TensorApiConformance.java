@@ -54,7 +54,7 @@ public interface TensorApiConformance extends ConformanceBase {
     @Test
     default void biasActivationMismatchNamesTheOperationAndTheShapes() {
         Backend be = backend();
-        try (Scope s = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor x = Tensor.zeros(be, DType.F32, 8, 5);
             assertThatThrownBy(() -> Activations.biasActivationInto(Activation.RELU, 0, x,
                     Tensor.zeros(be, DType.F32, 4), x))

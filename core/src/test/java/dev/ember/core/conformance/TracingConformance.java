@@ -168,7 +168,7 @@ public interface TracingConformance extends ConformanceBase {
     default void readingDeviceValuesInsideATraceFailsClearlyAndLeaksNothing() {
         Backend be = backend();
         MemoryStats before = be.memory();
-        try (Scope scope = Scope.open();
+        try (Scope _ = Scope.open();
              TracedFunction f = Tracing.function("peek", in -> {
                  try (Tensor doubled = in[0].mul(2)) {
                      double v = doubled.sum().item();
@@ -188,7 +188,7 @@ public interface TracingConformance extends ConformanceBase {
     default void temporariesShareBuffersAndCloseFreesThemAll(DType dt) {
         Backend be = backend();
         MemoryStats before = be.memory();
-        try (Scope scope = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor w = Host.tensor(be, dt, Host.eighths(3, 8 * 8, 1), 8, 8);
             Function<Tensor[], Tensor[]> body = in -> {
                 Tensor h = in[0];

@@ -134,7 +134,7 @@ public final class GradientCheck {
 
     private double evaluate(Tensor at, double theta) {
         at.copyFrom(new double[] {theta});
-        try (Scope scope = Scope.open()) {   // frees the forward pass's intermediates too
+        try (Scope _ = Scope.open()) {   // frees the forward pass's intermediates too
             return scalar(loss.get());
         }
     }

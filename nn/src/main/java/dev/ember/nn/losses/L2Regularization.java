@@ -8,8 +8,13 @@ import java.util.List;
 
 /**
  * L2 ("weight decay") regularisation as in deeplearning.ai: adds {@code λ/(2m) · Σ ||W||²} over the
- * regularised weights (Dense kernels), with {@code m} the batch size; its gradient {@code (λ/m) W}
- * comes from the tape.
+ * regularised weights (Dense kernels) to the cost of a set of {@code m} examples; its gradient
+ * {@code (λ/m) W} comes from the tape.
+ *
+ * <p>The rule for {@code m}: a training step's cost is over its batch, so {@code m} is the batch size
+ * (full-batch training is the course's cost exactly). A loss reported for a whole set
+ * ({@code Model.evaluate}, {@code val_loss}) is that set's cost: {@code m} is the set's size, whatever
+ * batch size the evaluation runs at.
  */
 public record L2Regularization(double lambda) {
     public L2Regularization {
@@ -18,7 +23,7 @@ public record L2Regularization(double lambda) {
         }
     }
 
-    /** The penalty for a batch of {@code m} examples, or null when there is nothing to add. */
+    /** The penalty in the cost of {@code m} examples, or null when there is nothing to add. */
     public Tensor penalty(List<Variable> weights, int m) {
         if (lambda == 0 || weights.isEmpty()) {
             return null;

@@ -65,7 +65,7 @@ public abstract class Model implements AutoCloseable {
         return this;
     }
 
-    /** L2 regularisation {@code λ/(2m) Σ||W||²} over the Dense kernels. */
+    /** L2 regularisation {@code λ/(2m) Σ||W||²} over the Dense kernels ({@link L2Regularization} says what m is). */
     public Model regularization(L2Regularization r) {
         this.l2 = r;
         return this;
@@ -221,16 +221,32 @@ public abstract class Model implements AutoCloseable {
         return null;
     }
 
-    /** The loss and metric totals of a batch in inference mode, without updating anything. */
+    /**
+     * The loss and metric totals of a batch in inference mode, without updating anything: the cost
+     * of this batch alone, so its L2 term is {@code λ/(2m) Σ||W||²} with {@code m} the batch size.
+     */
     public StepResult testStep(Tensor x, Tensor y) {
+        return testStep(x, y, x.dim(0));
+    }
+
+    /**
+     * As {@link #testStep(Tensor, Tensor)}, for a batch that is part of a set of {@code examples}:
+     * the L2 term is {@code λ/(2·examples) Σ||W||²}, the set's own. The example-weighted mean of
+     * these losses over the set's batches is the set's cost, whatever the batches' size
+     * ({@link #evaluate} relies on it).
+     */
+    public StepResult testStep(Tensor x, Tensor y, int examples) {
         requireCompiled("evaluate");
+        if (examples < 1) {
+            throw new IllegalArgumentException("testStep: examples must be >= 1, got " + examples);
+        }
         ensureBuilt(x);
         try (Scope scope = Scope.open()) {
             Tensor out = call(x, false);
             checkLabels(out, y);
             Tensor l = loss.compute(out, y);
             if (l2 != null) {
-                Tensor penalty = l2.penalty(regularizedVariables(), x.dim(0));
+                Tensor penalty = l2.penalty(regularizedVariables(), examples);
                 if (penalty != null) {
                     l = F.add(l, penalty);
                 }
@@ -311,7 +327,7 @@ public abstract class Model implements AutoCloseable {
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(rows[i], 0, flat, i * w, w);
         }
-        try (Scope scope = Scope.open()) {
+        try (Scope _ = Scope.open()) {
             Tensor x = Tensor.of(backend(), flat, rows.length, w);
             Tensor xt = dtype == DType.F64 ? x : x.to(dtype);
             double[] out = predict(xt).toDoubleArray();

@@ -26,17 +26,23 @@ public final class Evaluator {
         }
     }
 
+    /**
+     * The loss is the cost of the whole set: each batch's L2 term is the set's, {@code λ/(2N)
+     * Σ||W||²} with {@code N} the set's size, so the batch size only splits the work and never changes
+     * the figure (with the batch's own {@code m}, the term was counted once per batch).
+     */
     static Map<String, Double> evaluate(Model model, DeviceLoader loader, int batchSize, String prefix) {
         List<Metric> metrics = model.metrics();
+        int examples = loader.data().size();
         try (Accumulators acc = new Accumulators(model, metrics.size())) {
             Iterator<Batch> it = loader.batches(batchSize);
             while (it.hasNext()) {
-                try (Batch b = it.next(); StepResult r = model.testStep(b.features(), b.labels())) {
+                try (Batch b = it.next(); StepResult r = model.testStep(b.features(), b.labels(), examples)) {
                     acc.add(r);
                 }
             }
             Map<String, Double> logs = new LinkedHashMap<>();
-            acc.report(prefix, metrics, loader.data().size(), logs);
+            acc.report(prefix, metrics, examples, logs);
             return logs;
         }
     }

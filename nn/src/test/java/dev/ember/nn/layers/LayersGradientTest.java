@@ -192,7 +192,7 @@ class LayersGradientTest extends BackendTest {
     /** The cross-entropies on logits equal the textbook formulas on the probabilities their predictions give. */
     @Test
     public void crossEntropiesOnLogitsEqualTheProbabilityForms() {
-        try (dev.ember.core.Scope scope = dev.ember.core.Scope.open()) {   // composite formulas: free intermediates
+        try (dev.ember.core.Scope _ = dev.ember.core.Scope.open()) {   // composite formulas: free intermediates
             Tensor z = randn(1, 6, 1);
             Tensor y = uniform(2, 0, 1, 6, 1);
             Loss bce = Losses.binaryCrossEntropy();

@@ -51,7 +51,7 @@ class OpsGradientTest extends BackendTest {
             values[i] = inputs[i].value();
         }
         int[] dims;
-        try (dev.ember.core.Scope scope = dev.ember.core.Scope.open()) {   // frees the probe's intermediates
+        try (dev.ember.core.Scope _ = dev.ember.core.Scope.open()) {   // frees the probe's intermediates
             dims = op.apply(values).shape().dims();
         }
         r = randn(999, dims);

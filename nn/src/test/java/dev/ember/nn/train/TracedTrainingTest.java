@@ -113,7 +113,7 @@ class TracedTrainingTest extends BackendTest {
         double[][] results = new double[2][];
         for (int run = 0; run < 2; run++) {
             boolean traced = run == 1;
-            try (Scope scope = Scope.open();
+            try (Scope _ = Scope.open();
                  Variable w = new Variable("w", randn(1, 3, 4));
                  Variable b = new Variable("b", Tensor.zeros(backend(), DType.F64, 4));
                  Optimizer opt = new Adam(0.05)) {
