@@ -180,6 +180,9 @@ final class BatchNormExperiment implements Experiment {
             }
             trainAcc = accuracy(model, train);
             devAcc = accuracy(model, dev);
+            if (!quiet) {
+                ctx.saveVariant(model, "batchnorm", name);
+            }
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("batch_norm", bn);
