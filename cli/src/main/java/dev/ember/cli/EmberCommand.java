@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = EmberCommand.Version.class,
         description = "Ember: a Java deep-learning compute engine with pluggable compute backends.",
-        subcommands = {InfoCommand.class, BenchCommand.class, dev.ember.cli.lab.LabCommand.class,
+        subcommands = {InfoCommand.class, BenchCommand.class, dev.ember.cli.lab.LabCommand.class, InspectCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Choose a backend with -Dember.backend=auto|cpu|opencl|cuda (the ./ember launcher reads it "
                 + "from EMBER_JAVA_OPTS) or the environment variable EMBER_BACKEND."})

@@ -138,6 +138,9 @@ final class BatchNormExperiment implements Experiment {
             }
             trainAcc = accuracy(model, train);
             devAcc = accuracy(model, dev);
+            if (!quiet) {
+                ctx.saveVariant(model, "batchnorm", name);
+            }
         }
         Integer stepsToTarget = run.firstStepBelow(TARGET_COST);
         Map<String, Object> extra = new LinkedHashMap<>();

@@ -152,6 +152,7 @@ final class BinaryRun {
                 options.batchSize(batchSize);
             }
             model.fit(train, options);
+            ctx.saveVariant(model, experiment, name);
             Double trainAcc = accuracy(model, train);
             Double devAcc = dev == null ? null : accuracy(model, dev);
             Double testAcc = test == null ? null : accuracy(model, test);

@@ -61,6 +61,10 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Directory for PNG plots (cost curves, decision boundaries).")
     Path out;
 
+    @Option(names = "--save", description = "Directory for a checkpoint of each trained variant "
+            + "(EXPERIMENT-VARIANT.safetensors; inspect with 'ember inspect', load with Model.load).")
+    Path save;
+
     @Option(names = "--data", description = "Fashion-MNIST directory (default: /usr/share/datasets/fashion-mnist).")
     Path data;
 
@@ -116,11 +120,22 @@ public final class LabCommand implements Callable<Integer> {
         if (!(s > 0 && s <= 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "lab: --scale must be in (0, 1], got " + s);
         }
+        if (save != null) {
+            try {   // fail before any training when the checkpoints could not be written
+                java.nio.file.Files.createDirectories(save);
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "lab: --save " + save
+                        + " cannot be created: " + e.getMessage());
+            }
+            if (!java.nio.file.Files.isWritable(save)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "lab: --save " + save + " is not writable");
+            }
+        }
         Backend b = Backends.byName(backend != null ? backend : Backends.requestedName());
         LabContext ctx = new LabContext(b, type, seed, numpy, s, out, data, line -> {
             err.println(line);
             err.flush();
-        });
+        }, save);
         List<ExperimentResult> results = new ArrayList<>();
         for (Experiment e : chosen) {
             err.printf("ember lab %s on %s (%s, %s rng%s) ...%n", e.name(), b.name(), ctx.dtypeName(),

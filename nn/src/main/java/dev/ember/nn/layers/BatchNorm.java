@@ -67,6 +67,15 @@ public final class BatchNorm extends Layer {
         return F.batchNormInference(x, gamma.value(), beta.value(), runningMean.value(), runningVar.value(), eps);
     }
 
+    /** The weight of the old running value (Keras convention). */
+    public double momentum() {
+        return momentum;
+    }
+
+    public double epsilon() {
+        return eps;
+    }
+
     public Variable gamma() {
         return gamma;
     }

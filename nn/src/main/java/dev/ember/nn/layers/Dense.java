@@ -71,6 +71,11 @@ public final class Dense extends Layer {
         return activation;
     }
 
+    /** Whether the layer has a bias. */
+    public boolean useBias() {
+        return useBias;
+    }
+
     public Dense useBias(boolean use) {
         this.useBias = use;
         return this;

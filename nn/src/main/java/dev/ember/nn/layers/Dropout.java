@@ -10,15 +10,18 @@ import dev.ember.nn.ops.F;
 /**
  * Inverted dropout: in training, keeps each unit with probability {@code keepProb} and scales kept
  * units by {@code 1/keepProb} so that nothing changes at inference, where the layer is the identity.
- * Every training forward pass draws a fresh mask: by default Philox stream {@code base + call} of
- * the model's seed, a live stream, so that a traced step draws a new mask at every replay too.
+ * Every training forward pass draws a fresh mask: by default Philox stream {@code base + pass} of
+ * the model's seed, where {@code pass} is the model's training-pass number ({@link TrainingClock}),
+ * so masks follow from the seed and the step alone and a resumed run draws the same ones; the
+ * stream is live, so a traced step draws a new mask at every replay too.
  */
 public final class Dropout extends Layer {
     private final double keepProb;
     private MaskSource masks;
     private long seed;
     private long baseStream;
-    private long calls;
+    private TrainingClock clock;
+    private boolean ownClock;
     private final LiveScalar stream = LiveScalar.of(0L);
 
     /** @param keepProb probability of keeping a unit, in (0, 1] */
@@ -56,6 +59,11 @@ public final class Dropout extends Layer {
     protected Shape doBuild(Shape input, BuildContext context) {
         this.seed = context.seed();
         this.baseStream = context.stream(0) << 32;
+        this.clock = context.clock();
+        this.ownClock = clock == null;   // built on its own: count this layer's passes
+        if (ownClock) {
+            clock = new TrainingClock();
+        }
         return input;
     }
 
@@ -66,9 +74,17 @@ public final class Dropout extends Layer {
             return x;
         }
         if (masks != null) {
-            return F.dropoutWithMask(x, masks.mask(x.backend(), x.dtype(), x.shape(), keepProb, calls++));
+            if (ownClock) {
+                clock.tick();
+            }
+            return F.dropoutWithMask(x, masks.mask(x.backend(), x.dtype(), x.shape(), keepProb, clock.current()));
         }
-        Tracing.everyCall(() -> stream.set(baseStream + calls++));
+        Tracing.everyCall(() -> {
+            if (ownClock) {
+                clock.tick();
+            }
+            stream.set(baseStream + clock.current());
+        });
         Tensor mask = Tensor.random(x.backend(), x.dtype(), Distribution.BERNOULLI, keepProb, 1.0 / keepProb, seed,
                 stream, x.shape().dims());
         return F.dropoutWithMask(x, mask);

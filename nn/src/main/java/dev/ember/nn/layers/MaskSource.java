@@ -14,7 +14,7 @@ import dev.ember.core.spi.Distribution;
  */
 @FunctionalInterface
 public interface MaskSource {
-    /** A new mask for forward pass number {@code call} (0, 1, 2, ... for this layer). */
+    /** A new mask for training pass number {@code call} (0, 1, 2, ...: the model's {@link TrainingClock}). */
     Tensor mask(Backend backend, DType dtype, Shape shape, double keepProb, long call);
 
     /** Philox masks: stream {@code base + call} of {@code seed}. */

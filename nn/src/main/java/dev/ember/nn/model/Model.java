@@ -11,6 +11,7 @@ import dev.ember.nn.autodiff.GradientTape;
 import dev.ember.nn.autodiff.Variable;
 import dev.ember.nn.data.Dataset;
 import dev.ember.nn.layers.Layer;
+import dev.ember.nn.layers.TrainingClock;
 import dev.ember.nn.losses.L2Regularization;
 import dev.ember.nn.losses.Loss;
 import dev.ember.nn.metrics.Metric;
@@ -22,6 +23,10 @@ import dev.ember.nn.train.FitOptions;
 import dev.ember.nn.train.History;
 import dev.ember.nn.train.Trainer;
 
+import dev.ember.nn.checkpoint.CheckpointException;
+import dev.ember.nn.checkpoint.Checkpoints;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +46,8 @@ public abstract class Model implements AutoCloseable {
     private L2Regularization l2;
     private final List<GradientObserver> observers = new ArrayList<>();
     private long steps;
+    private int epoch;
+    private final TrainingClock clock = new TrainingClock();
 
     // ---------------------------------------------------------------- configuration (before build)
 
@@ -69,6 +76,11 @@ public abstract class Model implements AutoCloseable {
     public Model regularization(L2Regularization r) {
         this.l2 = r;
         return this;
+    }
+
+    /** The L2 regularisation, or null. */
+    public L2Regularization regularization() {
+        return l2;
     }
 
     public Backend backend() {
@@ -343,6 +355,73 @@ public abstract class Model implements AutoCloseable {
     /** Training steps taken so far. */
     public long steps() {
         return steps;
+    }
+
+    /** Epochs completed by {@code fit} (restored from a checkpoint): resume with {@code FitOptions.initialEpoch(epoch())}. */
+    public int epoch() {
+        return epoch;
+    }
+
+    /** The count of training passes that dropout draws its masks from. */
+    public TrainingClock trainingClock() {
+        return clock;
+    }
+
+    /**
+     * Sets the training position: epochs completed, steps taken and training passes made. {@code fit}
+     * sets the epoch as it goes; checkpoints set all three on restore.
+     */
+    public void position(int epochsDone, long stepsDone, long passes) {
+        if (epochsDone < 0 || stepsDone < 0) {
+            throw new IllegalArgumentException("model.position: epoch and step must be >= 0, got " + epochsDone + " and "
+                    + stepsDone);
+        }
+        this.epoch = epochsDone;
+        this.steps = stepsDone;
+        clock.reset(passes);
+    }
+
+    // ---------------------------------------------------------------- checkpoints
+
+    /**
+     * Saves the model as a safetensors checkpoint (see {@link Checkpoints}): weights, batch-norm
+     * running statistics, optimiser state, architecture, compile settings, Ember version and training
+     * position. The file is written to a temporary file in the same folder, forced to disk and renamed
+     * over {@code path}, so a crash never leaves a broken file where a good one was.
+     */
+    public void save(Path path) {
+        if (!isBuilt()) {
+            throw new IllegalStateException("save: the model is not built; compile it with an input shape or fit it first");
+        }
+        Checkpoints.save(this, path, new Checkpoints.Position(epoch, steps, clock.passes()));
+    }
+
+    /**
+     * Rebuilds a saved model on the default backend in the dtype it was saved in, compiled as it was
+     * (when its optimiser, loss and metrics are Ember's own), with its weights, optimiser state and
+     * position; {@code fit} with {@code initialEpoch(model.epoch())} resumes it. A file that breaks a
+     * rule is a {@link CheckpointException} naming the tensor and the rule, before anything is built.
+     */
+    public static Sequential load(Path path) {
+        return Checkpoints.load(path, null, null);
+    }
+
+    /** {@link #load(Path)} on {@code backend} in {@code dtype} (either null for the default / saved one). */
+    public static Sequential load(Path path, Backend backend, DType dtype) {
+        return Checkpoints.load(path, backend, dtype);
+    }
+
+    /**
+     * Loads a checkpoint into this built model, which must have exactly the file's parameters: the
+     * weights, running statistics, position and, when compiled with the same kind of optimiser, its
+     * state. For a model {@link #load} cannot rebuild (a custom layer, loss or optimiser).
+     */
+    public void restore(Path path) {
+        if (!isBuilt()) {
+            throw new IllegalStateException("restore: the model is not built; compile it with an input shape first");
+        }
+        Checkpoints.Position p = Checkpoints.restore(this, path);
+        position(p.epoch(), p.step(), p.trainingPasses());
     }
 
     // ---------------------------------------------------------------- helpers

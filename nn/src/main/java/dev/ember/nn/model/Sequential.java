@@ -2,6 +2,7 @@ package dev.ember.nn.model;
 
 import dev.ember.core.Shape;
 import dev.ember.core.Tensor;
+import dev.ember.core.Tracing;
 import dev.ember.nn.autodiff.GradientTape;
 import dev.ember.nn.autodiff.Variable;
 import dev.ember.nn.layers.Activation;
@@ -74,7 +75,7 @@ public final class Sequential extends Model {
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
             try {
-                s = layer.build(s, new BuildContext(backend(), dtype(), seed(), i));
+                s = layer.build(s, new BuildContext(backend(), dtype(), seed(), i, trainingClock()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("model: layer " + i + " ('" + layer.name() + "') cannot take the"
                         + " output [batch, " + s.toString().replaceAll("[\\[\\]]", "") + "] of "
@@ -113,6 +114,9 @@ public final class Sequential extends Model {
         }
         // Under a tape the tape owns (and needs) every intermediate; without one they are freed as we go.
         boolean taping = GradientTape.isActive();
+        if (training) {
+            Tracing.everyCall(trainingClock()::tick);   // dropout masks follow the pass number
+        }
         Tensor h = x;
         for (int i = 0, count = layers.size(); i < count; i++) {
             Tensor next = layers.get(i).forward(h, training);

@@ -37,6 +37,16 @@ public class Adam extends Optimizer {
     }
 
     @Override
+    public java.util.Map<String, Double> hyperparameters() {
+        return java.util.Map.of("beta1", beta1, "beta2", beta2, "epsilon", eps, "weight_decay", weightDecay);
+    }
+
+    @Override
+    public java.util.List<String> slotNames() {
+        return java.util.List.of("m", "v");
+    }
+
+    @Override
     protected void update(Variable v, Tensor grad, LiveScalar rate, LiveScalar step) {
         Tensor[] s = slots(v, 2);
         Updates.adam(v.value(), grad, s[0], s[1], rate, beta1, beta2, eps, step, weightDecay);

@@ -13,6 +13,12 @@ public abstract sealed class GradientClipping permits GradientClipping.ByGlobalN
     /** Returns new clipped gradients (null stays null); the inputs are left untouched. */
     public abstract List<Tensor> clip(List<Tensor> gradients);
 
+    /** {@code global_norm} or {@code value}. */
+    public abstract String kind();
+
+    /** The norm or value it clips to. */
+    public abstract double limit();
+
     public static GradientClipping byGlobalNorm(double maxNorm) {
         return new ByGlobalNorm(maxNorm);
     }
@@ -26,6 +32,16 @@ public abstract sealed class GradientClipping permits GradientClipping.ByGlobalN
 
         ByGlobalNorm(double maxNorm) {
             this.maxNorm = Check.positive("clipByGlobalNorm", "maxNorm", maxNorm);
+        }
+
+        @Override
+        public String kind() {
+            return "global_norm";
+        }
+
+        @Override
+        public double limit() {
+            return maxNorm;
         }
 
         @Override
@@ -65,6 +81,16 @@ public abstract sealed class GradientClipping permits GradientClipping.ByGlobalN
 
         ByValue(double limit) {
             this.limit = Check.positive("clipByValue", "limit", limit);
+        }
+
+        @Override
+        public String kind() {
+            return "value";
+        }
+
+        @Override
+        public double limit() {
+            return limit;
         }
 
         @Override

@@ -19,6 +19,16 @@ public final class Momentum extends Optimizer {
     }
 
     @Override
+    public java.util.Map<String, Double> hyperparameters() {
+        return java.util.Map.of("beta", beta);
+    }
+
+    @Override
+    public java.util.List<String> slotNames() {
+        return java.util.List.of("velocity");
+    }
+
+    @Override
     protected void update(Variable v, Tensor grad, LiveScalar rate, LiveScalar step) {
         Updates.momentum(v.value(), grad, slots(v, 1)[0], rate, beta);
     }

@@ -20,7 +20,7 @@ public abstract class Optimizer implements AutoCloseable {
     private final String name;
     private final double initialRate;
     private double rate;
-    private LearningRateSchedule schedule = LearningRateSchedule.constant();
+    private LearningRateSchedule schedule;   // null: constant
     private GradientClipping clipping;
     private int iterations;
     /** The rate and step count as the update kernels read them: live, so a traced step reads them at every replay. */
@@ -54,6 +54,58 @@ public abstract class Optimizer implements AutoCloseable {
         return this;
     }
 
+    /** The rate schedule, or null for a constant rate. */
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    /** The gradient clipping, or null for none. */
+    public GradientClipping clipping() {
+        return clipping;
+    }
+
+    /**
+     * The settings that, with {@link #name()} and {@link #initialLearningRate()}, rebuild this
+     * optimiser (a checkpoint records them): {@code beta1}, {@code beta2}, {@code epsilon}, ...
+     */
+    public Map<String, Double> hyperparameters() {
+        return Map.of();
+    }
+
+    /** The names of the state tensors kept per variable, in slot order ({@code m}, {@code v} for Adam). */
+    public List<String> slotNames() {
+        return List.of();
+    }
+
+    /** The state tensors of {@code v} in {@link #slotNames()} order (owned by the optimiser), or null before its first step. */
+    public Tensor[] state(Variable v) {
+        Tensor[] s = state.get(v);
+        return s == null ? null : s.clone();
+    }
+
+    /**
+     * Restores what a checkpoint saved: the step count and, per variable, the state tensors' values
+     * in {@link #slotNames()} order. Variables not in {@code slots} start from zeros as usual.
+     */
+    public void restore(int stepCount, Map<Variable, double[][]> slots) {
+        if (stepCount < 0) {
+            throw new IllegalArgumentException(name + ".restore: step count must be >= 0, got " + stepCount);
+        }
+        for (Map.Entry<Variable, double[][]> e : slots.entrySet()) {
+            double[][] values = e.getValue();
+            if (values.length != slotNames().size()) {
+                throw new IllegalArgumentException(name + ".restore: '" + e.getKey().name() + "' needs "
+                        + slotNames().size() + " state tensors " + slotNames() + ", got " + values.length);
+            }
+            Tensor[] s = slots(e.getKey(), values.length);
+            for (int i = 0; i < values.length; i++) {
+                s[i].copyFrom(values[i]);
+            }
+        }
+        this.iterations = stepCount;
+        liveStep.set((long) stepCount);
+    }
+
     /** Clips gradients before every update. */
     public Optimizer clipping(GradientClipping c) {
         this.clipping = c;
@@ -62,7 +114,7 @@ public abstract class Optimizer implements AutoCloseable {
 
     /** Sets the learning rate for {@code epoch} from the schedule. */
     public void beginEpoch(int epoch) {
-        double r = schedule.rate(initialRate, epoch);
+        double r = schedule == null ? initialRate : schedule.rate(initialRate, epoch);
         this.rate = Check.learningRate(name + " (scheduled, epoch " + epoch + ")", r);
     }
 

@@ -21,6 +21,16 @@ public final class RmsProp extends Optimizer {
     }
 
     @Override
+    public java.util.Map<String, Double> hyperparameters() {
+        return java.util.Map.of("beta", beta, "epsilon", eps);
+    }
+
+    @Override
+    public java.util.List<String> slotNames() {
+        return java.util.List.of("mean_square");
+    }
+
+    @Override
     protected void update(Variable v, Tensor grad, LiveScalar rate, LiveScalar step) {
         Updates.rmsprop(v.value(), grad, slots(v, 1)[0], rate, beta, eps);
     }

@@ -22,6 +22,7 @@ public final class FitOptions {
     private NonFinite nonFinite = NonFinite.FAIL;
     private int checkEvery = 1;
     private boolean traced = true;
+    private int initialEpoch;
 
     public static FitOptions defaults() {
         return new FitOptions();
@@ -99,6 +100,24 @@ public final class FitOptions {
     public FitOptions traced(boolean on) {
         this.traced = on;
         return this;
+    }
+
+    /**
+     * The epoch to start from (default 0), as Keras's {@code initial_epoch}: to resume a model restored
+     * from a checkpoint, pass {@code model.epoch()} and the same {@code epochs} total, shuffle and batch
+     * size; the data order, learning rate and dropout masks of each epoch then equal those of an
+     * uninterrupted run.
+     */
+    public FitOptions initialEpoch(int epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("fit: initialEpoch must be >= 0, got " + epoch);
+        }
+        this.initialEpoch = epoch;
+        return this;
+    }
+
+    public int initialEpoch() {
+        return initialEpoch;
     }
 
     public boolean traced() {

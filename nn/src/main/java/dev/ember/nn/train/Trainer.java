@@ -36,7 +36,12 @@ public final class Trainer {
         History history = new History();
         int batchSize = Math.min(options.batchSize(), data.size());
         int steps = data.batchCount(batchSize);
+        if (options.initialEpoch() >= options.epochs()) {
+            throw new IllegalArgumentException("fit: initialEpoch " + options.initialEpoch()
+                    + " must be below epochs " + options.epochs() + " (epochs is the total, as in Keras)");
+        }
         List<Callback> callbacks = options.callbacks();
+        callbacks.forEach(c -> c.setModel(model));
         callbacks.forEach(c -> c.onTrainBegin(options.epochs(), steps));
         try (DeviceLoader train = new DeviceLoader(data, model.backend(), model.dtype());
              DeviceLoader validation = options.validation() == null ? null
@@ -48,7 +53,7 @@ public final class Trainer {
                 validation.load(null);
             }
             boolean warned = false;
-            for (int epoch = 0; epoch < options.epochs(); epoch++) {
+            for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
                 model.optimizer().beginEpoch(epoch);
                 train.load(options.shuffler().permutation(data.size(), epoch));
                 acc.reset();
@@ -83,6 +88,7 @@ public final class Trainer {
                 }
                 logs.put("lr", model.optimizer().learningRate());
                 history.record(logs);
+                model.position(epoch + 1, model.steps(), model.trainingClock().passes());
                 progress.endEpoch(logs);
                 boolean stop = false;
                 for (Callback c : callbacks) {
