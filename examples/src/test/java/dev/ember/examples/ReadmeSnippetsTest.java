@@ -75,7 +75,7 @@ class ReadmeSnippetsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"FirstTensors", "OneThreadBackend", "TrainNetwork", "TracedStep"})
+    @ValueSource(strings = {"FirstTensors", "OneThreadBackend", "TrainNetwork", "TracedStep", "SaveAndResume"})
     public void theSnippetRuns(String program) throws Exception {
         // an implicitly declared class cannot be named in source: reach it by reflection
         Class<?> c = Class.forName(program);
@@ -97,6 +97,9 @@ class ReadmeSnippetsTest {
         if (program.equals("TrainNetwork")) {
             double accuracy = Double.parseDouble(out.replaceAll("(?s)dev accuracy ([0-9.]+),.*", "$1"));
             assertThat(accuracy).isGreaterThan(0.9);
+        }
+        if (program.equals("SaveAndResume")) {
+            assertThat(out).contains("resumed after epoch");
         }
         if (program.equals("TracedStep")) {
             assertThat(out).contains("traces 1");
