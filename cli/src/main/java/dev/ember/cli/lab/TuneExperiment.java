@@ -456,6 +456,7 @@ final class TuneExperiment implements Experiment {
         train(ctx.backend(), ctx, winner.hyper(), labelledSet, null, finalEpochs, true, epochLine -> ctx.progress()
                 .accept("  tune/final: " + epochLine), (model, outcome) -> {
                     finalOutcome[0] = outcome;
+                    ctx.saveVariant(model, "tune", "final");   // the search's product; its trials are throwaway
                     // the test set, read and evaluated once, for the winner only
                     Dataset test = finalStandardizer.apply(testSet.apply(ctx.dataDir()));
                     testSize[0] = test.size();
