@@ -349,7 +349,7 @@ final class TapeExperiment implements Experiment {
                 r.experiment(), r.backend(), r.dtype(), r.seed(), r.seconds()));
         for (VariantResult v : r.variants()) {
             sb.append(String.format("%-22s", v.name()));
-            v.extra().forEach((k, val) -> {
+            new java.util.TreeMap<>(v.extra()).forEach((k, val) -> {   // a stable order, as in the JSON
                 if (!k.endsWith("costs")) {
                     sb.append(' ').append(k).append('=').append(format(val));
                 }
