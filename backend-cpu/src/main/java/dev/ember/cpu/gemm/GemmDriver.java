@@ -63,7 +63,15 @@ final class GemmDriver {
         }
         int grid = GemmPartition.grid(m, n, k, parallel.threads(), mr, nr);
         int rows = grid >>> 16, cols = grid & 0xFFFF;
-        if (rows * cols == 1) {
+        Object packedB = null;
+        if (n <= precision.lanes) {   // one vector wide: B packed once here, A read in place
+            packedB = workspaces.get().b(k * precision.lanes);
+            precision.narrowPackB(transB, n, k, alpha, b, bOff, ldb, packedB);
+            if (rows == 1) {
+                precision.narrowRows(transA, 0, m, n, k, a, aOff, lda, packedB, beta, c, cOff, ldc);
+                return;
+            }
+        } else if (rows * cols == 1) {
             block(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, 0, n);
             return;
         }
@@ -73,6 +81,7 @@ final class GemmDriver {
         }
         try {
             call.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rows, cols);
+            call.packedB = packedB;
             parallel.forEachPart(rows * cols, call);
         } finally {
             call.clear();
@@ -136,6 +145,8 @@ final class GemmDriver {
         private int ldc;
         private int rows;
         private int cols;
+        /** A narrow call's B, packed by the caller ({@link GemmPrecision#narrowPackB}); null otherwise. */
+        private Object packedB;
 
         void set(boolean transA, boolean transB, int m, int n, int k, double alpha, Object a, int aOff, int lda,
                  Object b, int bOff, int ldb, double beta, Object c, int cOff, int ldc, int rows, int cols) {
@@ -164,11 +175,17 @@ final class GemmDriver {
             a = null;
             b = null;
             c = null;
+            packedB = null;
         }
 
         @Override
         public void accept(int part) {
             int row = part / cols, col = part % cols;
+            if (packedB != null) {
+                precision.narrowRows(transA, GemmPartition.bound(row, rows, m, mr),
+                        GemmPartition.bound(row + 1, rows, m, mr), n, k, a, aOff, lda, packedB, beta, c, cOff, ldc);
+                return;
+            }
             block(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                     GemmPartition.bound(row, rows, m, mr), GemmPartition.bound(row + 1, rows, m, mr),
                     GemmPartition.bound(col, cols, n, nr), GemmPartition.bound(col + 1, cols, n, nr));

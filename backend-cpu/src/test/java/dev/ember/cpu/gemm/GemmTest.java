@@ -38,6 +38,9 @@ class GemmTest {
         {64, 5, 2}, {64, 2, 5}, {64, 1, 2}, {64, 2, 1}, {2, 1, 64}, {5, 2, 64}, {2, 5, 64}, {8, 8, 8},
         {16, 8, 8}, {16, 8, 9}, {4, 4, 64}, {5, 16, 3}, {9, 17, 20}, {64, 16, 16}, {64, 64, 32},
         {64, 64, 33}, {40, 100, 10},
+        // C at most one vector wide (GemmDriver's narrow path): a 10-wide output layer, its row
+        // blocks (16, 4, 1) and masked tails, split between threads when m is tall
+        {128, 10, 128}, {131, 10, 300}, {37, 16, 200}, {200, 7, 33}, {2000, 5, 64}, {21, 1, 900},
     };
 
     static Stream<Arguments> cases() {
