@@ -65,10 +65,11 @@ final class GemmDriver {
         int rows = grid >>> 16, cols = grid & 0xFFFF;
         Object packedB = null;
         if (n <= precision.lanes) {   // one vector wide: B packed once here, A read in place
-            packedB = workspaces.get().b(k * precision.lanes);
+            Workspace ws = workspaces.get();
+            packedB = ws.b(k * precision.lanes);
             precision.narrowPackB(transB, n, k, alpha, b, bOff, ldb, packedB);
             if (rows == 1) {
-                precision.narrowRows(transA, 0, m, n, k, a, aOff, lda, packedB, beta, c, cOff, ldc);
+                precision.narrowRows(transA, 0, m, n, k, a, aOff, lda, packedB, beta, c, cOff, ldc, ws.edge);
                 return;
             }
         } else if (rows * cols == 1) {
@@ -183,7 +184,8 @@ final class GemmDriver {
             int row = part / cols, col = part % cols;
             if (packedB != null) {
                 precision.narrowRows(transA, GemmPartition.bound(row, rows, m, mr),
-                        GemmPartition.bound(row + 1, rows, m, mr), n, k, a, aOff, lda, packedB, beta, c, cOff, ldc);
+                        GemmPartition.bound(row + 1, rows, m, mr), n, k, a, aOff, lda, packedB, beta, c, cOff, ldc,
+                        workspaces.get().edge);
                 return;
             }
             block(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,

@@ -57,10 +57,11 @@ abstract class GemmPrecision {
 
     /**
      * {@code C[i0:i1, 0:n] = op(A)[i0:i1, :] B~ + beta C} for a C at most one vector wide, from
-     * {@code packedB} ({@link #narrowPackB}) and the caller's A, unpacked.
+     * {@code packedB} ({@link #narrowPackB}) and the caller's A, unpacked; {@code sums} is scratch of
+     * {@code mr * nr} elements.
      */
     abstract void narrowRows(boolean transA, int i0, int i1, int n, int k, Object a, int aOff, int lda,
-                             Object packedB, double beta, Object c, int cOff, int ldc);
+                             Object packedB, double beta, Object c, int cOff, int ldc, Object sums);
 
     /**
      * The whole product {@code C = alpha op(A) op(B) + beta C} without packing, on the calling
