@@ -10,7 +10,9 @@ import dev.ember.cpu.kernels.Parallel;
  * panel of op(B) and {@code kc}-deep slice, pack the {@code kc x nc} B panel, then for each
  * {@code mc}-tall block of op(A) pack it and run the macro-kernel over it. Threads take independent
  * parts of C ({@link GemmPartition}); pack buffers are per thread and reused, and a multi-threaded
- * call reuses its argument holder, so a call in steady state allocates nothing.
+ * call reuses its argument holder, so a call in steady state allocates nothing. A C at most one
+ * vector wide skips the loop nest: op(B) is packed once by the caller and row blocks of C are
+ * computed from the caller's A ({@link GemmPrecision#narrowRows}), split by rows between threads.
  */
 final class GemmDriver {
     /**
