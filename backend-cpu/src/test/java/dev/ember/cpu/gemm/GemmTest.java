@@ -204,6 +204,11 @@ class GemmTest {
         assertThat(CacheSizes.parseSize("32M")).isEqualTo(32 << 20);
         assertThat(CacheSizes.parseSize("4096")).isEqualTo(4096);
         assertThat(CacheSizes.cpuCount("0-3,8,10-11")).isEqualTo(7);
+        String amd = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncache size\t: 1024 KB\n\nprocessor\t: 1\n";
+        assertThat(CacheSizes.l2FromCpuinfo(amd)).isEqualTo(1 << 20);
+        String intel = "processor\t: 0\nvendor_id\t: GenuineIntel\ncache size\t: 36608 KB\n";
+        assertThat(CacheSizes.l2FromCpuinfo(intel)).isEqualTo(-1);
+        assertThat(CacheSizes.l2FromCpuinfo("processor\t: 0\n")).isEqualTo(-1);
     }
 
     /** One random problem in double, its storage padded and offset, with a reference result. */
