@@ -7,13 +7,16 @@ import java.nio.file.Path;
 /**
  * Per-core L2 and L3 capacities in bytes (what {@link GemmBlocking} sizes its blocks from), read
  * from Linux sysfs ({@code /sys/devices/system/cpu/cpu0/cache/index*}); a shared cache is divided
- * by the number of CPUs sharing it. Falls back to 512 KiB of L2 and 2 MiB of L3 per core.
+ * by the number of CPUs sharing it. Some virtual machines have no sysfs cache entries; there, on
+ * AMD, the L2 comes from {@code /proc/cpuinfo}'s "cache size", which Linux fills with the per-core
+ * L2 on AMD and Hygon CPUs (and with the shared last-level cache on Intel, so it is not used there).
+ * Falls back to 512 KiB of L2 and 2 MiB of L3 per core.
  */
 record CacheSizes(int l2, int l3) {
     static final CacheSizes DEFAULT = new CacheSizes(512 << 10, 2 << 20);
 
     static CacheSizes detect() {
-        int l2 = DEFAULT.l2, l3 = DEFAULT.l3;
+        int l2 = -1, l3 = DEFAULT.l3;
         Path root = Path.of("/sys/devices/system/cpu/cpu0/cache");
         for (int index = 0; index < 8; index++) {
             Path dir = root.resolve("index" + index);
@@ -31,7 +34,45 @@ record CacheSizes(int l2, int l3) {
                 // keep the default for this level
             }
         }
+        if (l2 < 0) {
+            try {
+                l2 = l2FromCpuinfo(Files.readString(Path.of("/proc/cpuinfo")));
+            } catch (IOException | RuntimeException unreadable) {
+                // keep the default
+            }
+        }
+        if (l2 < 0) {
+            l2 = DEFAULT.l2;
+        }
         return new CacheSizes(Math.max(l2, 64 << 10), Math.max(l3, 256 << 10));
+    }
+
+    /**
+     * The per-core L2 in bytes from the text of {@code /proc/cpuinfo} where the first processor's
+     * vendor is AMD or Hygon (Linux reports their L2 as "cache size"), else -1.
+     */
+    static int l2FromCpuinfo(String cpuinfo) {
+        String vendor = null, size = null;
+        for (String line : cpuinfo.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                if (line.isBlank() && vendor != null) {
+                    break;             // the end of the first processor's block
+                }
+                continue;
+            }
+            String key = line.substring(0, colon).trim(), value = line.substring(colon + 1).trim();
+            if (key.equals("vendor_id") && vendor == null) {
+                vendor = value;
+            } else if (key.equals("cache size") && size == null) {
+                size = value;
+            }
+        }
+        if (size == null || !("AuthenticAMD".equals(vendor) || "HygonGenuine".equals(vendor))) {
+            return -1;
+        }
+        String[] parts = size.split("\\s+");   // "1024 KB"
+        return parseSize(parts[0] + (parts.length > 1 ? parts[1].substring(0, 1) : ""));
     }
 
     private static String read(Path dir, String name) throws IOException {

@@ -10,7 +10,9 @@ import dev.ember.cpu.kernels.Parallel;
  * panel of op(B) and {@code kc}-deep slice, pack the {@code kc x nc} B panel, then for each
  * {@code mc}-tall block of op(A) pack it and run the macro-kernel over it. Threads take independent
  * parts of C ({@link GemmPartition}); pack buffers are per thread and reused, and a multi-threaded
- * call reuses its argument holder, so a call in steady state allocates nothing.
+ * call reuses its argument holder, so a call in steady state allocates nothing. A C at most one
+ * vector wide skips the loop nest: op(B) is packed once by the caller and row blocks of C are
+ * computed from the caller's A ({@link GemmPrecision#narrowRows}), split by rows between threads.
  */
 final class GemmDriver {
     /**
@@ -63,7 +65,16 @@ final class GemmDriver {
         }
         int grid = GemmPartition.grid(m, n, k, parallel.threads(), mr, nr);
         int rows = grid >>> 16, cols = grid & 0xFFFF;
-        if (rows * cols == 1) {
+        Object packedB = null;
+        if (n <= precision.lanes) {   // one vector wide: B packed once here, A read in place
+            Workspace ws = workspaces.get();
+            packedB = ws.b(k * precision.lanes);
+            precision.narrowPackB(transB, n, k, alpha, b, bOff, ldb, packedB);
+            if (rows == 1) {
+                precision.narrowRows(transA, 0, m, n, k, a, aOff, lda, packedB, beta, c, cOff, ldc, ws.edge);
+                return;
+            }
+        } else if (rows * cols == 1) {
             block(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, 0, n);
             return;
         }
@@ -73,6 +84,7 @@ final class GemmDriver {
         }
         try {
             call.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rows, cols);
+            call.packedB = packedB;
             parallel.forEachPart(rows * cols, call);
         } finally {
             call.clear();
@@ -136,6 +148,8 @@ final class GemmDriver {
         private int ldc;
         private int rows;
         private int cols;
+        /** A narrow call's B, packed by the caller ({@link GemmPrecision#narrowPackB}); null otherwise. */
+        private Object packedB;
 
         void set(boolean transA, boolean transB, int m, int n, int k, double alpha, Object a, int aOff, int lda,
                  Object b, int bOff, int ldb, double beta, Object c, int cOff, int ldc, int rows, int cols) {
@@ -164,11 +178,18 @@ final class GemmDriver {
             a = null;
             b = null;
             c = null;
+            packedB = null;
         }
 
         @Override
         public void accept(int part) {
             int row = part / cols, col = part % cols;
+            if (packedB != null) {
+                precision.narrowRows(transA, GemmPartition.bound(row, rows, m, mr),
+                        GemmPartition.bound(row + 1, rows, m, mr), n, k, a, aOff, lda, packedB, beta, c, cOff, ldc,
+                        workspaces.get().edge);
+                return;
+            }
             block(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                     GemmPartition.bound(row, rows, m, mr), GemmPartition.bound(row + 1, rows, m, mr),
                     GemmPartition.bound(col, cols, n, nr), GemmPartition.bound(col + 1, cols, n, nr));

@@ -50,6 +50,20 @@ abstract class GemmPrecision {
                               boolean overwrite, double beta, Object edge);
 
     /**
+     * Copies {@code alpha * op(B)} ({@code k x n}, {@code n <= lanes}) into {@code dst} as
+     * {@code k} zero-padded rows of {@code lanes}, for {@link #narrowRows}.
+     */
+    abstract void narrowPackB(boolean transB, int n, int k, double alpha, Object b, int bOff, int ldb, Object dst);
+
+    /**
+     * {@code C[i0:i1, 0:n] = op(A)[i0:i1, :] B~ + beta C} for a C at most one vector wide, from
+     * {@code packedB} ({@link #narrowPackB}) and the caller's A, unpacked; {@code sums} is scratch of
+     * {@code mr * nr} elements.
+     */
+    abstract void narrowRows(boolean transA, int i0, int i1, int n, int k, Object a, int aOff, int lda,
+                             Object packedB, double beta, Object c, int cOff, int ldc, Object sums);
+
+    /**
      * The whole product {@code C = alpha op(A) op(B) + beta C} without packing, on the calling
      * thread, for products below {@link GemmDriver#SMALL_WORK} (or {@link GemmDriver#SMALL_ROWS_WORK}).
      */

@@ -38,6 +38,9 @@ class GemmTest {
         {64, 5, 2}, {64, 2, 5}, {64, 1, 2}, {64, 2, 1}, {2, 1, 64}, {5, 2, 64}, {2, 5, 64}, {8, 8, 8},
         {16, 8, 8}, {16, 8, 9}, {4, 4, 64}, {5, 16, 3}, {9, 17, 20}, {64, 16, 16}, {64, 64, 32},
         {64, 64, 33}, {40, 100, 10},
+        // C at most one vector wide (GemmDriver's narrow path): a 10-wide output layer, its row
+        // blocks (16, 4, 1) and masked tails, split between threads when m is tall
+        {128, 10, 128}, {131, 10, 300}, {37, 16, 200}, {200, 7, 33}, {2000, 5, 64}, {21, 1, 900},
     };
 
     static Stream<Arguments> cases() {
@@ -201,6 +204,11 @@ class GemmTest {
         assertThat(CacheSizes.parseSize("32M")).isEqualTo(32 << 20);
         assertThat(CacheSizes.parseSize("4096")).isEqualTo(4096);
         assertThat(CacheSizes.cpuCount("0-3,8,10-11")).isEqualTo(7);
+        String amd = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncache size\t: 1024 KB\n\nprocessor\t: 1\n";
+        assertThat(CacheSizes.l2FromCpuinfo(amd)).isEqualTo(1 << 20);
+        String intel = "processor\t: 0\nvendor_id\t: GenuineIntel\ncache size\t: 36608 KB\n";
+        assertThat(CacheSizes.l2FromCpuinfo(intel)).isEqualTo(-1);
+        assertThat(CacheSizes.l2FromCpuinfo("processor\t: 0\n")).isEqualTo(-1);
     }
 
     /** One random problem in double, its storage padded and offset, with a reference result. */
