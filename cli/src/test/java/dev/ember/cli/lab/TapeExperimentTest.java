@@ -41,7 +41,7 @@ class TapeExperimentTest {
         JsonNode traced = variant(j, "eager-vs-traced");
         assertThat(traced.get("trace_count").asInt()).isEqualTo(1);
         assertThat(traced.get("bit_identical").asBoolean()).isTrue();
-        assertThat(traced.get("final_cost").asDouble()).isEqualTo(0.06394699215888977);
+        assertThat(traced.get("final_cost").asDouble()).isEqualTo(0.06394698470830917);
         assertThat(traced.get("speed_up").asDouble()).isPositive();
 
         JsonNode frozen = variant(j, "frozen-branch");
