@@ -220,7 +220,7 @@ public interface TracingConformance extends ConformanceBase {
         Tensor w = Host.tensor(be, DType.F64, new double[] {1, 2, 3, 4}, 2, 2);
         try (TracedFunction f = Tracing.function("scoped", in -> new Tensor[] {in[0].matmul(w).add(1)})) {
             for (int call = 0; call < 3; call++) {
-                try (Scope perCall = Scope.open()) {   // closes what each call returns, not the trace's buffers
+                try (Scope _ = Scope.open()) {   // closes what each call returns, not the trace's buffers
                     Tensor x = Host.tensor(be, DType.F64, new double[] {call, 1, 0, call}, 2, 2);
                     assertThat(values(f.call(x)[0])).containsExactly(call + 4, 2 * call + 5, 3 * call + 1, 4 * call + 1);
                 }
@@ -233,13 +233,11 @@ public interface TracingConformance extends ConformanceBase {
 
     @Test
     default void unscopedTensorsOutliveTheScopeAroundThem() {
-        Tensor kept;
-        try (Scope scope = Scope.open()) {
-            kept = Scope.unscoped(() -> Tensor.zeros(backend(), DType.F32, 3));
-            Tensor scoped = Tensor.zeros(backend(), DType.F32, 3);
-            scope.close();
-            assertThat(scoped.isClosed()).isTrue();
-        }
+        Scope scope = Scope.open();
+        Tensor kept = Scope.unscoped(() -> Tensor.zeros(backend(), DType.F32, 3));
+        Tensor scoped = Tensor.zeros(backend(), DType.F32, 3);
+        scope.close();
+        assertThat(scoped.isClosed()).isTrue();
         assertThat(kept.isClosed()).isFalse();
         kept.close();
     }

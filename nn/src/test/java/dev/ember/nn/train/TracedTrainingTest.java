@@ -158,7 +158,7 @@ class TracedTrainingTest extends BackendTest {
             model.backend(backend()).dtype(DType.F64).seed(2);
             model.compile(new Adam(0.01), Losses.meanSquaredError());
             for (int step = 0; step < 3; step++) {
-                try (Scope perStep = Scope.open()) {
+                try (Scope _ = Scope.open()) {
                     model.trainStep(x, y).close();
                 }
             }
