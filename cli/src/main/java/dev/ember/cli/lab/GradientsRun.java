@@ -96,6 +96,15 @@ final class GradientsRun {
             }
             trainAcc = BatchNormExperiment.accuracy(model, train);
             devAcc = BatchNormExperiment.accuracy(model, dev);
+            if (ctx.save() != null) {
+                // the probes are lab-only identity layers a checkpoint cannot describe: save the same trained
+                // layers without them (a view over the model's layers, which the model closes)
+                Sequential plain = new Sequential(model.layers().stream()
+                        .filter(l -> !(l instanceof ActivationProbe)).toList());
+                plain.backend(ctx.backend()).dtype(ctx.dtype()).seed(ctx.seed());
+                plain.build(model.inputShape());
+                ctx.saveVariant(plain, "gradients", net.name());
+            }
         }
         return new VariantResult(net.name(), trainAcc, devAcc, null,
                 outcome.diverged() ? null : outcome.lastEpochCost(), outcome.costs(),
