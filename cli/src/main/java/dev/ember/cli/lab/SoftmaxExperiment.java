@@ -5,6 +5,9 @@ import dev.ember.core.Shape;
 import dev.ember.core.Tensor;
 import dev.ember.nn.autodiff.GradientTape;
 import dev.ember.nn.autodiff.Variable;
+import dev.ember.nn.layers.Activation;
+import dev.ember.nn.layers.Dense;
+import dev.ember.nn.model.Sequential;
 import dev.ember.nn.data.Batch;
 import dev.ember.nn.data.Dataset;
 import dev.ember.nn.data.DeviceLoader;
@@ -101,6 +104,7 @@ final class SoftmaxExperiment implements Experiment {
                         "  softmax: epoch %d/%d, loss %.4f, train accuracy %.4f, test accuracy %.4f", epoch + 1, epochs,
                         meanLoss, trainAcc, testAcc));
             }
+            save(ctx, vars);
         } finally {
             vars.forEach(Variable::close);
         }
@@ -112,6 +116,26 @@ final class SoftmaxExperiment implements Experiment {
         return LabCommand.result(name(), ctx, start, List.of(v), plots,
                 List.of("costs: the mean loss of every 50th step of the epoch (reading every step's loss back would"
                         + " cost a device round trip per step)"));
+    }
+
+    /**
+     * {@code --save}: the tape-trained variables as the {@link Sequential} that computes the same
+     * function (Dense + ReLU, Dense + ReLU, Dense), so the checkpoint loads with {@code Model.load}.
+     */
+    private static void save(LabContext ctx, List<Variable> vars) {
+        if (ctx.save() == null) {
+            return;
+        }
+        try (Sequential model = new Sequential(new Dense(784, 25).activation(Activation.relu()),
+                new Dense(12).activation(Activation.relu()), new Dense(10))) {
+            model.backend(ctx.backend()).dtype(ctx.dtype()).seed(ctx.seed());
+            model.build(Shape.of(784));
+            List<Variable> layers = model.trainableVariables();   // kernel, bias per Dense, in order, like vars
+            for (int i = 0; i < vars.size(); i++) {
+                layers.get(i).assign(vars.get(i).value());
+            }
+            ctx.saveVariant(model, "softmax", "mlp-784-25-12-10");
+        }
     }
 
     private static Tensor logits(Tensor x, List<Variable> v) {

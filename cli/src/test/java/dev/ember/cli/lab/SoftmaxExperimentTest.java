@@ -20,9 +20,17 @@ class SoftmaxExperimentTest {
     void aShortRunLearnsWellAboveChance() throws Exception {
         assumeTrue(Files.isRegularFile(LabData.FASHION_DEFAULT.resolve("train-images-idx3-ubyte.gz")),
                 "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)");
-        LabRuns.Run r = ember("lab", "softmax", "--backend", "cpu", "--scale", "0.1", "--json");
+        LabRuns.Run r = ember("lab", "softmax", "--backend", "cpu", "--scale", "0.1", "--json", "--save", dir.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode v = r.json().get("variants").get(0);
+        // --save: the tape-trained variables as a Sequential computing the same function, so the
+        // loaded model scores the experiment's own test accuracy
+        try (var model = dev.ember.nn.model.Model.load(dir.resolve("softmax-mlp-784-25-12-10.safetensors"))) {
+            var test = LabData.fashion(null, false);
+            model.compile(new dev.ember.nn.optim.Adam(1e-4), dev.ember.nn.losses.Losses.categoricalCrossEntropy(),
+                    dev.ember.nn.metrics.Metrics.categoricalAccuracy());
+            assertThat(model.evaluate(test, 1000).get("accuracy")).isEqualTo(v.get("test_accuracy").asDouble());
+        }
         assertThat(v.get("train_examples").asInt()).isEqualTo(6000);
         assertThat(v.get("epochs")).hasSize(1);
         // ten classes: chance is 0.1; one epoch over a tenth of the data at 1e-4 gets to about 0.33
