@@ -46,7 +46,7 @@ public final class Tensor implements AutoCloseable {
         if (backend == null || dtype == null || shape == null) {
             throw new IllegalArgumentException("zeros: backend, dtype and shape must not be null");
         }
-        Backend owner = Tracing.allocator(backend);   // while tracing on it: the recording
+        Backend owner = Tracing.dispatch(backend);   // while tracing on it: the recording
         return new Tensor(new Storage(owner.allocate(dtype, shape.size()), owner), dtype, shape,
                 shape.sharedContiguousStrides(), 0);
     }
@@ -409,11 +409,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor copy() {
         checkOpen("copy");
         Tensor out = zeros(backend(), dtype, shape);
-        if (contiguous) {
-            ops().cast(span(), out.span(), size());   // same dtype: a plain copy
-        } else {
-            ops().copyStrided(span(), shape.dims(), strides, out.span());
-        }
+        copyTo(ops(), out.span());
         return out;
     }
 

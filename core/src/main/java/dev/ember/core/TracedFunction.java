@@ -151,7 +151,6 @@ public final class TracedFunction implements AutoCloseable {
         Tracing.Context context = new Tracing.Context(new Recording(backend, name));
         Tensor[] outputs;
         Tensor[] kept;
-        Plan plan;
         Tracing.begin(context);
         try (Scope traceScope = Scope.open()) {   // what the body makes and does not return is a temporary
             outputs = body.apply(slots);
@@ -162,19 +161,19 @@ public final class TracedFunction implements AutoCloseable {
                 traceScope.keepIfOwned(o);
             }
         } catch (RuntimeException | Error failure) {
-            Tracing.end(context);
             context.recording.abandon();
             for (Tensor s : slots) {
                 s.close();
             }
             throw failure;
+        } finally {
+            Tracing.end(context);
         }
-        Tracing.end(context);
         Set<DeviceBuffer> outputBuffers = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Tensor k : kept) {
             outputBuffers.add(k.span().buffer());
         }
-        plan = Plan.build(context.recording, outputBuffers);
+        Plan plan = Plan.build(context.recording, outputBuffers);
         Trace t = new Trace(inputs, slots, kept, plan, context.everyCall.toArray(Runnable[]::new));
         traces.add(t);
         last = t;
@@ -190,14 +189,16 @@ public final class TracedFunction implements AutoCloseable {
 
     /** The plan's own views of the outputs, which keep their buffers alive whatever the caller closes. */
     private Tensor[] keep(Tensor[] outputs, Backend backend) {
-        Tensor[] kept = new Tensor[outputs.length];
-        for (int i = 0; i < outputs.length; i++) {
+        for (int i = 0; i < outputs.length; i++) {   // all checked before any view is made
             Tensor o = outputs[i];
             if (o == null || o.isClosed() || o.backend() != backend) {
                 throw new IllegalArgumentException("trace '" + name + "': output " + i + " must be an open tensor on "
                         + backend.name() + ", got " + o);
             }
-            kept[i] = o.share();
+        }
+        Tensor[] kept = new Tensor[outputs.length];
+        for (int i = 0; i < outputs.length; i++) {
+            kept[i] = outputs[i].share();
         }
         return kept;
     }

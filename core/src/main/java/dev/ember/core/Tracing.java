@@ -69,18 +69,16 @@ public final class Tracing {
         return RECORDING.get() == 0 ? null : CURRENT.get();
     }
 
-    /** The backend an operation on {@code real}'s tensors talks to: the recording while tracing on it. */
+    /**
+     * The backend an operation on {@code real}'s tensors talks to, and the one that allocates (and
+     * later frees) a new tensor's buffer there: the recording while tracing on it.
+     */
     static Backend dispatch(Backend real) {
         if (RECORDING.get() == 0) {
             return real;
         }
         Context c = CURRENT.get();
         return c != null && c.recording.target() == real ? c.recording : real;
-    }
-
-    /** The backend that allocates (and later frees) a new tensor's buffer on {@code real}. */
-    static Backend allocator(Backend real) {
-        return dispatch(real);
     }
 
     /** Runs {@code call} through the recording when tracing on {@code real}, else directly. */

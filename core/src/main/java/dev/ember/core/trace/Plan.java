@@ -5,6 +5,7 @@ import dev.ember.core.spi.DeviceBuffer;
 import dev.ember.core.spi.Span;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,48 +43,43 @@ public final class Plan implements AutoCloseable {
      */
     public static Plan build(Recording recording, Set<DeviceBuffer> outputs) {
         recording.finish();
-        Map<DeviceBuffer, Recording.Lifetime> traced = recording.buffers();
+        Set<DeviceBuffer> traced = recording.allocated();
+        Set<DeviceBuffer> temporaries = recording.released();
         List<Call> recorded = recording.calls();
-        Map<DeviceBuffer, Boolean> temporaries = new IdentityHashMap<>();
-        for (Map.Entry<DeviceBuffer, Recording.Lifetime> e : traced.entrySet()) {
-            if (e.getValue().released >= 0) {
-                temporaries.put(e.getKey(), Boolean.TRUE);
-            }
-        }
-        Set<DeviceBuffer> state = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        for (DeviceBuffer b : traced.keySet()) {
-            if (!temporaries.containsKey(b) && !outputs.contains(b)) {
+        Set<DeviceBuffer> state = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (DeviceBuffer b : traced) {
+            if (!temporaries.contains(b) && !outputs.contains(b)) {
                 state.add(b);
             }
         }
         List<Call> stepCalls = StateInitialisers.drop(recorded, state);
-        ElementwiseFusion.Result fused = ElementwiseFusion.fuse(stepCalls, temporaries.keySet());
+        ElementwiseFusion.Result fused = ElementwiseFusion.fuse(stepCalls, temporaries);
         List<Call> calls = fused.calls();
 
-        Set<DeviceBuffer> fresh = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        fresh.addAll(temporaries.keySet());
+        Set<DeviceBuffer> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
+        fresh.addAll(temporaries);
         for (DeviceBuffer b : outputs) {
-            if (traced.containsKey(b)) {
+            if (traced.contains(b)) {
                 fresh.add(b);
             }
         }
         List<Call> zeroed = ZeroFill.insert(calls, fresh);
         int zeroFills = zeroed.size() - calls.size();
 
-        BufferAssignment assignment = BufferAssignment.assign(zeroed, temporaries.keySet());
+        BufferAssignment assignment = BufferAssignment.assign(zeroed, temporaries);
         Call[] ready = new Call[zeroed.size()];
         for (int i = 0; i < ready.length; i++) {
             ready[i] = assignment.remap(zeroed.get(i));
         }
         Backend backend = recording.target();
-        for (DeviceBuffer b : temporaries.keySet()) {
+        for (DeviceBuffer b : temporaries) {
             if (!assignment.isUsed(b)) {
                 backend.free(b);
             }
         }
         List<DeviceBuffer> owned = assignment.buffers();
         Stats stats = new Stats(recorded.size(), ready.length, fused.fusedCalls(), temporaries.size(), owned.size(),
-                bytes(temporaries.keySet()), bytes(owned), zeroFills);
+                bytes(temporaries), bytes(owned), zeroFills);
         return new Plan(backend, ready, owned, stats);
     }
 

@@ -15,9 +15,10 @@ import dev.ember.core.spi.Span;
 import dev.ember.core.spi.UnaryOp;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * The backend a traced function talks to while it is traced: every computing call runs at once on
@@ -29,20 +30,12 @@ import java.util.Map;
  * depend on values it would only see at trace time.
  */
 public final class Recording implements Backend {
-    /** When a buffer allocated during the recording was allocated and released (call indices; -1: not released). */
-    static final class Lifetime {
-        final int allocated;
-        int released = -1;
-
-        Lifetime(int allocated) {
-            this.allocated = allocated;
-        }
-    }
-
     private final Backend target;
     private final String function;
     private final List<Call> calls = new ArrayList<>();
-    private final Map<DeviceBuffer, Lifetime> buffers = new IdentityHashMap<>();
+    /** Buffers allocated while recording; those also freed while recording are the step's temporaries. */
+    private final Set<DeviceBuffer> allocated = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<DeviceBuffer> released = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean finished;
 
     /** @param function the traced function's name, for error messages */
@@ -71,12 +64,9 @@ public final class Recording implements Backend {
     /** Ends a failed recording, freeing the temporaries it was keeping. */
     public synchronized void abandon() {
         finished = true;
-        for (Map.Entry<DeviceBuffer, Lifetime> e : buffers.entrySet()) {
-            if (e.getValue().released >= 0) {
-                target.free(e.getKey());
-            }
-        }
-        buffers.clear();
+        released.forEach(target::free);
+        allocated.clear();
+        released.clear();
         calls.clear();
     }
 
@@ -84,8 +74,12 @@ public final class Recording implements Backend {
         return calls;
     }
 
-    synchronized Map<DeviceBuffer, Lifetime> buffers() {
-        return buffers;
+    synchronized Set<DeviceBuffer> allocated() {
+        return allocated;
+    }
+
+    synchronized Set<DeviceBuffer> released() {
+        return released;
     }
 
     private void checkRecording(String operation) {
@@ -116,16 +110,15 @@ public final class Recording implements Backend {
     public synchronized DeviceBuffer allocate(DType dtype, int length) {
         DeviceBuffer b = target.allocate(dtype, length);
         if (!finished) {
-            buffers.put(b, new Lifetime(calls.size()));
+            allocated.add(b);
         }
         return b;
     }
 
     @Override
     public synchronized void free(DeviceBuffer buffer) {
-        Lifetime life = buffers.get(buffer);
-        if (!finished && life != null) {
-            life.released = calls.size();   // a temporary of the step: the plan frees it
+        if (!finished && allocated.contains(buffer)) {
+            released.add(buffer);   // a temporary of the step: the plan frees it
         } else {
             target.free(buffer);
         }
