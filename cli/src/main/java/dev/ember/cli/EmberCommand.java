@@ -1,17 +1,14 @@
 package dev.ember.cli;
 
+import dev.ember.nn.checkpoint.Checkpoints;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
@@ -86,18 +83,9 @@ public final class EmberCommand implements Callable<Integer> {
         return s;
     }
 
-    /** Ember's version, from a resource filtered by Maven at build time. */
+    /** Ember's version: the one the library records in its checkpoints. */
     static String version() {
-        try (InputStream in = EmberCommand.class.getResourceAsStream("ember.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Checkpoints.version();
     }
 
     /** picocli's {@code --version}. */

@@ -1,8 +1,5 @@
 package dev.ember.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ember.nn.checkpoint.CheckpointException;
 import dev.ember.nn.checkpoint.Checkpoints;
 import dev.ember.nn.checkpoint.SafetensorsFile;
@@ -37,8 +34,6 @@ public final class InspectCommand implements Callable<Integer> {
     /** The exit code of a file that breaks a rule. */
     static final int INVALID = 2;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     @Parameters(index = "0", paramLabel = "FILE", description = "The checkpoint (.safetensors) to inspect.")
     Path file;
 
@@ -62,7 +57,7 @@ public final class InspectCommand implements Callable<Integer> {
         }
         if (json) {
             PrintWriter out = ((EmberCommand) spec.root().userObject()).json();
-            out.println(write(document(header)));
+            out.println(Json.write(document(header)));
             out.flush();
         } else {
             err.print(table(header));
@@ -105,13 +100,5 @@ public final class InspectCommand implements Callable<Integer> {
                     t.shapeText(), t.bytes()));
         }
         return sb.toString();
-    }
-
-    private static String write(Object doc) {
-        try {
-            return MAPPER.writeValueAsString(doc);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("inspect: cannot write JSON: " + e.getOriginalMessage(), e);
-        }
     }
 }
