@@ -1,6 +1,7 @@
 package dev.ember.cpu;
 
 import dev.ember.core.DType;
+import dev.ember.core.OutOfDeviceMemoryException;
 import dev.ember.core.spi.Activation;
 import dev.ember.core.spi.Backend;
 import dev.ember.core.spi.BinaryOp;
@@ -8,6 +9,7 @@ import dev.ember.core.spi.BufferAccounting;
 import dev.ember.core.spi.DeviceBuffer;
 import dev.ember.core.spi.Distribution;
 import dev.ember.core.spi.Expression;
+import dev.ember.core.spi.MemoryLimit;
 import dev.ember.core.spi.MemoryStats;
 import dev.ember.core.spi.Operand;
 import dev.ember.core.spi.ReduceOp;
@@ -26,6 +28,7 @@ import dev.ember.cpu.kernels.Parallel;
 public final class CpuBackend implements Backend {
     private final BufferAccounting accounting = new BufferAccounting();
     private final int threads;
+    private final MemoryLimit memoryLimit;
     private final Parallel parallel;
     private final CastKernels casts;
     private final FloatKernels f32;
@@ -40,10 +43,19 @@ public final class CpuBackend implements Backend {
 
     /** A backend with {@code threads} threads in all whose helpers spin {@code spinNanos} before parking. */
     public CpuBackend(int threads, long spinNanos) {
+        this(threads, spinNanos, MemoryLimit.NONE);
+    }
+
+    /**
+     * A backend with {@code threads} threads in all whose helpers spin {@code spinNanos} before parking,
+     * and whose live buffers take at most {@code memoryLimit} (besides the Java heap's own limit).
+     */
+    public CpuBackend(int threads, long spinNanos, MemoryLimit memoryLimit) {
         if (threads < 1) {
             throw new IllegalArgumentException("cpu backend: threads must be >= 1, got " + threads);
         }
         this.threads = threads;
+        this.memoryLimit = memoryLimit;
         this.parallel = new Parallel(threads, spinNanos);
         Gemm gemm = new Gemm(parallel);
         this.casts = new CastKernels(parallel);
@@ -74,7 +86,13 @@ public final class CpuBackend implements Backend {
         if (length < 1) {
             throw new IllegalArgumentException("allocate: length must be >= 1, got " + length);
         }
-        CpuBuffer buffer = new CpuBuffer(this, dtype, length);
+        memoryLimit.check(name(), (long) length * dtype.bytes(), accounting.snapshot().liveBytes());
+        CpuBuffer buffer;
+        try {
+            buffer = new CpuBuffer(this, dtype, length);
+        } catch (OutOfMemoryError e) {   // the array alone failed: nothing else is half-built
+            throw OutOfDeviceMemoryException.javaHeap(name(), (long) length * dtype.bytes(), e);
+        }
         accounting.allocated(buffer.bytes());
         return buffer;
     }

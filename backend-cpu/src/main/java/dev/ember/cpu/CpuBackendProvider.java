@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * The always-available CPU backend. Priority 50: above an OpenCL CPU device, below GPUs. Options:
- * {@code threads} and {@code spinMicros} ({@link CpuOptions}).
+ * {@code threads}, {@code spinMicros} and {@code memoryLimit} ({@link CpuOptions}).
  */
 public final class CpuBackendProvider implements BackendProvider {
     public static final String NAME = "cpu";
@@ -48,7 +48,7 @@ public final class CpuBackendProvider implements BackendProvider {
     @Override
     public Backend create(Map<String, String> options) {
         CpuOptions parsed = CpuOptions.parse(options);
-        return new CpuBackend(parsed.threads(), parsed.spinNanos());
+        return new CpuBackend(parsed.threads(), parsed.spinNanos(), parsed.memoryLimit());
     }
 
     static String describe(int threads) {

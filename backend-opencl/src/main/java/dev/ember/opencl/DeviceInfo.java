@@ -7,13 +7,16 @@ import java.util.Locale;
 
 /**
  * One OpenCL device and the limits the backend needs: work-group and local-memory sizes pick the
- * GEMM tiles, {@code fp64} decides whether F64 kernels are built.
+ * GEMM tiles, {@code fp64} decides whether F64 kernels are built, and the memory sizes bound what
+ * {@code allocate} asks the driver for.
  *
- * @param index flat index over all platforms' devices, as used by {@code -Dember.opencl.device}
+ * @param index             flat index over all platforms' devices, as used by {@code -Dember.opencl.device}
+ * @param globalMemBytes    {@code CL_DEVICE_GLOBAL_MEM_SIZE}: all buffers together
+ * @param maxMemAllocBytes  {@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}: one buffer
  */
 public record DeviceInfo(int index, cl_platform_id platform, cl_device_id device, String platformName,
                          String name, long type, int computeUnits, long localMemBytes, long maxWorkGroupSize,
-                         long globalMemBytes, boolean fp64, String version) {
+                         long globalMemBytes, long maxMemAllocBytes, boolean fp64, String version) {
 
     public boolean isGpu() {
         return (type & org.jocl.CL.CL_DEVICE_TYPE_GPU) != 0;

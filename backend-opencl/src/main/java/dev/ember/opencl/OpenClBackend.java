@@ -8,6 +8,7 @@ import dev.ember.core.spi.BufferAccounting;
 import dev.ember.core.spi.DeviceBuffer;
 import dev.ember.core.spi.Distribution;
 import dev.ember.core.spi.Expression;
+import dev.ember.core.spi.MemoryLimit;
 import dev.ember.core.spi.MemoryStats;
 import dev.ember.core.spi.Operand;
 import dev.ember.core.spi.ReduceOp;
@@ -35,6 +36,7 @@ public final class OpenClBackend implements Backend {
     private final cl_command_queue queue;
     private final DeviceQueue commands;
     private final BufferAccounting accounting = new BufferAccounting();
+    private final MemoryBudget budget;
     private final SpanChecks checks = new SpanChecks(this);
     private final LaunchGrid grid;
     private KernelSet f32;
@@ -47,7 +49,13 @@ public final class OpenClBackend implements Backend {
     private boolean closed;
 
     public OpenClBackend(DeviceInfo device) {
+        this(device, MemoryLimit.NONE);
+    }
+
+    /** A backend on {@code device} whose live buffers take at most {@code memoryLimit} (besides the device's size). */
+    public OpenClBackend(DeviceInfo device, MemoryLimit memoryLimit) {
         this.device = device;
+        this.budget = new MemoryBudget(device, memoryLimit);
         this.context = OpenClContext.acquire(device);
         try {
             this.queue = context.newQueue();
@@ -93,10 +101,15 @@ public final class OpenClBackend implements Backend {
         }
         requireDtype(dtype, "allocate");
         long bytes = (long) length * dtype.bytes();
+        budget.check(bytes, accounting.snapshot().liveBytes());   // before the driver: PoCL may abort instead of failing
         cl_mem mem;
         try {
             mem = CL.clCreateBuffer(context.handle(), CL.CL_MEM_READ_WRITE, bytes, null, null);
         } catch (CLException e) {
+            if (outOfMemory(e)) {
+                throw budget.refused(bytes, accounting.snapshot().liveBytes(), "the driver ("
+                        + ClErrors.name(e.getStatus()) + ")", e);
+            }
             throw ClErrors.wrap("allocate " + length + " x " + dtype + " (" + bytes + " bytes) on " + device.name(), e);
         }
         try {
@@ -105,11 +118,21 @@ public final class OpenClBackend implements Backend {
             commands.bufferFilled();
         } catch (CLException e) {
             CL.clReleaseMemObject(mem);
+            if (outOfMemory(e)) {
+                throw budget.refused(bytes, accounting.snapshot().liveBytes(), "the driver, zero-filling ("
+                        + ClErrors.name(e.getStatus()) + ")", e);
+            }
             throw ClErrors.wrap("zero-filling " + bytes + " bytes on " + device.name(), e);
         }
         OpenClBuffer buffer = new OpenClBuffer(this, dtype, length, mem);
         accounting.allocated(bytes);
         return buffer;
+    }
+
+    private static boolean outOfMemory(CLException e) {
+        int status = e.getStatus();
+        return status == CL.CL_MEM_OBJECT_ALLOCATION_FAILURE || status == CL.CL_OUT_OF_RESOURCES
+                || status == CL.CL_OUT_OF_HOST_MEMORY || status == CL.CL_INVALID_BUFFER_SIZE;
     }
 
     @Override

@@ -119,6 +119,7 @@ public final class OpenClDevices {
                 deviceLong(device, CL.CL_DEVICE_LOCAL_MEM_SIZE),
                 deviceSize(device, CL.CL_DEVICE_MAX_WORK_GROUP_SIZE),
                 deviceLong(device, CL.CL_DEVICE_GLOBAL_MEM_SIZE),
+                deviceLong(device, CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE),
                 extensions.contains("cl_khr_fp64"),
                 deviceString(device, CL.CL_DEVICE_VERSION).trim());
     }

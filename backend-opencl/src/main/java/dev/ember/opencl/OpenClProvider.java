@@ -4,6 +4,7 @@ import dev.ember.core.spi.Backend;
 import dev.ember.core.spi.BackendOptions;
 import dev.ember.core.spi.BackendProvider;
 import dev.ember.core.spi.InvalidOptionException;
+import dev.ember.core.spi.MemoryLimit;
 import dev.ember.core.spi.Probe;
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -15,8 +16,9 @@ import java.util.Set;
 /**
  * The OpenCL backend's entry point. Priority follows the device: a GPU (150) or accelerator (120)
  * beats the native CPU backend (50); an OpenCL CPU device such as PoCL (10) never does, so
- * {@code auto} only picks it when nothing else runs. Option: {@code device}, an index or part of the
- * platform and device name ({@code -Dember.opencl.device} by default).
+ * {@code auto} only picks it when nothing else runs. Options: {@code device}, an index or part of the
+ * platform and device name ({@code -Dember.opencl.device} by default), and {@code memoryLimit}
+ * ({@link MemoryLimit}).
  */
 public final class OpenClProvider implements BackendProvider {
     public static final int PRIORITY_GPU = 150;
@@ -28,7 +30,7 @@ public final class OpenClProvider implements BackendProvider {
 
     public static final String NAME = "opencl";
     static final String DEVICE = "device";
-    private static final Set<String> OPTIONS = Set.of(DEVICE);
+    private static final Set<String> OPTIONS = Set.of(DEVICE, MemoryLimit.OPTION);
 
     @Override
     public String name() {
@@ -68,7 +70,8 @@ public final class OpenClProvider implements BackendProvider {
 
     @Override
     public Backend create(Map<String, String> options) {
-        return new OpenClBackend(chooseDevice(options));
+        MemoryLimit memoryLimit = MemoryLimit.of(BackendOptions.of(NAME, OPTIONS, options));
+        return new OpenClBackend(chooseDevice(options), memoryLimit);
     }
 
     /**

@@ -9,6 +9,8 @@ import dev.ember.core.spi.Span;
 import dev.ember.core.spi.UnaryOp;
 import dev.ember.core.trace.Calls;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -21,13 +23,27 @@ import java.util.Arrays;
  * methods writing to their output, the optimiser updates in {@link Updates}).
  */
 public final class Tensor implements AutoCloseable {
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(Tensor.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Storage storage;
     private final DType dtype;
     private final Shape shape;
     private final int[] strides;
     private final int offset;
     private final boolean contiguous;
-    private boolean closed;
+    /** Set once, by the close that wins the compare-and-set: only that close releases the storage. */
+    private volatile boolean closed;
+    /** The scope that will close this tensor, and where it sits there; touched only on that scope's thread. */
+    Scope scope;
+    int scopeSlot;
 
     private Tensor(Storage storage, DType dtype, Shape shape, int[] strides, int offset) {
         this.storage = storage;
@@ -47,7 +63,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("zeros: backend, dtype and shape must not be null");
         }
         Backend owner = Tracing.dispatch(backend);   // while tracing on it: the recording
-        return new Tensor(new Storage(owner.allocate(dtype, shape.size()), owner), dtype, shape,
+        return new Tensor(new Storage(Storage.allocate(owner, dtype, shape.size()), owner), dtype, shape,
                 shape.sharedContiguousStrides(), 0);
     }
 
@@ -311,7 +327,9 @@ public final class Tensor implements AutoCloseable {
     // ------------------------------------------------------------------ views and copies
 
     private Tensor view(Shape newShape, int[] newStrides, int newOffset) {
-        storage.retain();
+        if (!storage.tryRetain()) {   // closed by another thread since this thread's checkOpen
+            throw new IllegalStateException("view: tensor " + shape + " " + dtype + " was closed");
+        }
         return new Tensor(storage, dtype, newShape, newStrides, newOffset);
     }
 
@@ -613,11 +631,14 @@ public final class Tensor implements AutoCloseable {
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Releases this tensor's hold on its buffer; the buffer is freed when its last view is closed. Idempotent. */
+    /**
+     * Releases this tensor's hold on its buffer; the buffer is freed when its last view is closed.
+     * Idempotent and atomic: of any number of concurrent closes, exactly one releases the hold.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
+        if (CLOSED.compareAndSet(this, false, true)) {
+            Scope.forget(this);
             storage.release();
         }
     }

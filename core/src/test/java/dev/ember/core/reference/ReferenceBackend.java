@@ -1,12 +1,14 @@
 package dev.ember.core.reference;
 
 import dev.ember.core.DType;
+import dev.ember.core.OutOfDeviceMemoryException;
 import dev.ember.core.spi.Backend;
 import dev.ember.core.spi.BinaryOp;
 import dev.ember.core.spi.BufferAccounting;
 import dev.ember.core.spi.DerivedOps;
 import dev.ember.core.spi.DeviceBuffer;
 import dev.ember.core.spi.Distribution;
+import dev.ember.core.spi.MemoryLimit;
 import dev.ember.core.spi.MemoryStats;
 import dev.ember.core.spi.Operand;
 import dev.ember.core.spi.Philox;
@@ -32,6 +34,17 @@ public final class ReferenceBackend implements Backend {
     static final String DEVICE = "scalar Java, one element at a time (core test-jar)";
 
     private final BufferAccounting accounting = new BufferAccounting();
+    private final MemoryLimit memoryLimit;
+
+    /** A reference backend limited only by the Java heap. */
+    public ReferenceBackend() {
+        this(MemoryLimit.NONE);
+    }
+
+    /** A reference backend whose live buffers may take at most {@code memoryLimit} bytes together. */
+    public ReferenceBackend(MemoryLimit memoryLimit) {
+        this.memoryLimit = memoryLimit;
+    }
 
     @Override
     public String name() {
@@ -55,7 +68,14 @@ public final class ReferenceBackend implements Backend {
         if (length < 1) {
             throw new IllegalArgumentException("allocate: length must be >= 1, got " + length);
         }
-        ReferenceBuffer buffer = new ReferenceBuffer(this, dtype, length);
+        long bytes = (long) length * dtype.bytes();
+        memoryLimit.check(name(), bytes, accounting.snapshot().liveBytes());
+        ReferenceBuffer buffer;
+        try {
+            buffer = new ReferenceBuffer(this, dtype, length);
+        } catch (OutOfMemoryError e) {
+            throw OutOfDeviceMemoryException.javaHeap(name(), bytes, e);
+        }
         accounting.allocated(buffer.bytes());
         return buffer;
     }

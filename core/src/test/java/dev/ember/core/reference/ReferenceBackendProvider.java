@@ -1,10 +1,13 @@
 package dev.ember.core.reference;
 
 import dev.ember.core.spi.Backend;
+import dev.ember.core.spi.BackendOptions;
 import dev.ember.core.spi.BackendProvider;
+import dev.ember.core.spi.MemoryLimit;
 import dev.ember.core.spi.Probe;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Registers the {@link ReferenceBackend} on test class paths that carry core's test-jar. Its priority
@@ -24,9 +27,13 @@ public final class ReferenceBackendProvider implements BackendProvider {
         return Probe.available(ReferenceBackend.DEVICE, PRIORITY);
     }
 
-    /** The reference backend has no options ({@link BackendProvider#options()} is empty). */
+    @Override
+    public Set<String> options() {
+        return Set.of(MemoryLimit.OPTION);
+    }
+
     @Override
     public Backend create(Map<String, String> options) {
-        return new ReferenceBackend();
+        return new ReferenceBackend(MemoryLimit.of(BackendOptions.of(NAME, options(), options)));
     }
 }
