@@ -629,6 +629,23 @@ public final class Tensor implements AutoCloseable {
         return Reductions.all("sumOfSquares", ReduceOp.SUM_OF_SQUARES, this);
     }
 
+    /**
+     * The Euclidean norm of all elements as a scalar tensor, scaled by the largest magnitude before
+     * squaring as BLAS {@code nrm2} does, so it is right where {@code sumOfSquares().sqrt()} would
+     * overflow (F32 elements above about 1e19) or underflow.
+     */
+    public Tensor norm() {
+        return Norms.of("norm", java.util.List.of(this));
+    }
+
+    /**
+     * The Euclidean norm of all elements of all {@code tensors} together (one backend and dtype), as a
+     * scalar tensor, computed like {@link #norm()}: the global norm of gradient clipping.
+     */
+    public static Tensor norm(java.util.List<Tensor> tensors) {
+        return Norms.of("norm", tensors);
+    }
+
     // ------------------------------------------------------------------ lifecycle
 
     /**

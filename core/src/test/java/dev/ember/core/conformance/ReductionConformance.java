@@ -256,4 +256,33 @@ public interface ReductionConformance extends ConformanceBase {
             }
         }
     }
+
+    /**
+     * {@link Tensor#norm()} scales by the largest magnitude before squaring (BLAS nrm2): right where the
+     * squares overflow (1e20 in F32, 1e160 in F64) or underflow, zero for zeros, infinite for an infinity.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    default void normScalesBeforeSquaring(DType dt) {
+        Backend be = backend();
+        double big = dt == DType.F32 ? 1e20 : 1e160;
+        double tiny = dt == DType.F32 ? 1e-30 : 1e-170;
+        double tol = dt == DType.F32 ? 1e-6 : 1e-14;
+        try (Scope _ = Scope.open()) {
+            Tensor huge = Host.tensor(be, dt, new double[] {big, -big}, 2);
+            assertThat(huge.norm().item() / (Math.sqrt(2) * big)).as("norm of [%s, -%s]", big, big)
+                    .isCloseTo(1, org.assertj.core.api.Assertions.within(tol));
+            Tensor small = Host.tensor(be, dt, new double[] {3 * tiny, 0, -4 * tiny, 0}, 2, 2);
+            assertThat(small.transpose().norm().item() / (5 * tiny)).as("norm of a view of tiny values")
+                    .isCloseTo(1, org.assertj.core.api.Assertions.within(tol));
+            assertThat(Tensor.zeros(be, dt, 3).norm().item()).isZero();
+            assertThat(Host.tensor(be, dt, new double[] {Double.POSITIVE_INFINITY, 1}, 2).norm().item())
+                    .isEqualTo(Double.POSITIVE_INFINITY);
+            Tensor third = Host.tensor(be, dt, new double[] {big}, 1, 1);
+            assertThat(Tensor.norm(List.of(huge, third)).item() / (Math.sqrt(3) * big)).as("global norm")
+                    .isCloseTo(1, org.assertj.core.api.Assertions.within(tol));
+            Tensor plain = Host.tensor(be, dt, new double[] {3, 4, 12}, 3);
+            assertThat(plain.norm().item()).isCloseTo(13, org.assertj.core.api.Assertions.within(13 * tol));
+        }
+    }
 }

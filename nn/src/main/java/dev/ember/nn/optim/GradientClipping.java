@@ -4,6 +4,7 @@ import dev.ember.core.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Gradient clipping, entirely on the device (no read-back): by global norm
@@ -46,27 +47,15 @@ public abstract sealed class GradientClipping permits GradientClipping.ByGlobalN
 
         @Override
         public List<Tensor> clip(List<Tensor> gradients) {
-            Tensor total = null;
-            for (Tensor g : gradients) {
-                if (g != null) {
-                    Tensor s = g.sumOfSquares();
-                    if (total == null) {
-                        total = s;
-                    } else {
-                        Tensor t = total.add(s);
-                        total.close();
-                        s.close();
-                        total = t;
-                    }
-                }
-            }
+            List<Tensor> present = gradients.stream().filter(Objects::nonNull).toList();
             List<Tensor> out = new ArrayList<>(gradients.size());
-            if (total == null) {
+            if (present.isEmpty()) {
                 gradients.forEach(g -> out.add(null));
                 return out;
             }
             // scale = c / max(norm, c) = min(1, c / norm)
-            try (Tensor sq = total; Tensor norm = sq.sqrt(); Tensor floor = norm.clampMin(maxNorm);
+            // the norm is scaled before squaring (Tensor.norm): gradients of 1e20 would overflow F32 squares
+            try (Tensor norm = Tensor.norm(present); Tensor floor = norm.clampMin(maxNorm);
                  Tensor inv = floor.reciprocal(); Tensor scale = inv.mul(maxNorm)) {
                 for (Tensor g : gradients) {
                     out.add(g == null ? null : g.mul(scale));

@@ -122,6 +122,28 @@ class OptimizerTest extends BackendTest {
         }
     }
 
+    /** Squares of 1e20 overflow F32: the global norm is scaled before squaring (it gave [0, -0] on cpu, NaN on opencl). */
+    @Test
+    public void clippingByGlobalNormSurvivesNormsAbove1e19() {
+        for (DType dt : DType.values()) {
+            double big = dt == DType.F32 ? 1e20 : 1e160;   // each squares past its dtype's largest value
+            try (Tensor a = Tensor.of(backend(), dt, new double[] {big, -big}, 2);
+                 Tensor b = Tensor.of(backend(), dt, new double[] {big}, 1)) {
+                List<Tensor> c = GradientClipping.byGlobalNorm(1).clip(List.of(a));
+                assertThat(c.get(0).toDoubleArray()).as("%s", dt)
+                        .containsExactly(new double[] {Math.sqrt(0.5), -Math.sqrt(0.5)}, within(1e-6));
+                c.forEach(Tensor::close);
+                List<Tensor> two = GradientClipping.byGlobalNorm(3).clip(List.of(a, b));
+                double each = 3 / Math.sqrt(3);
+                assertThat(two.get(0).toDoubleArray()).as("%s", dt).containsExactly(new double[] {each, -each},
+                        within(1e-5));
+                assertThat(two.get(1).toDoubleArray()).as("%s", dt).containsExactly(new double[] {each},
+                        within(1e-5));
+                two.forEach(Tensor::close);
+            }
+        }
+    }
+
     @Test
     public void optimiserStateIsFreedOnClose() {
         long before = liveBuffers();
