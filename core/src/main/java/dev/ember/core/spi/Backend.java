@@ -70,7 +70,12 @@ public interface Backend extends AutoCloseable {
 
     // ---------------------------------------------------------------- memory
 
-    /** Allocates a zero-filled buffer of {@code length >= 1} elements. */
+    /**
+     * Allocates a zero-filled buffer of {@code length >= 1} elements.
+     *
+     * @throws dev.ember.core.OutOfDeviceMemoryException if the backend cannot back it (its memory, its
+     *         {@link MemoryLimit}); the backend stays usable
+     */
     DeviceBuffer allocate(DType dtype, int length);
 
     /** Releases a buffer; called exactly once per buffer by the core. */
