@@ -29,7 +29,7 @@ class CpuBackendProviderTest {
 
     @Test
     void openedOptionsReachTheBackend() {
-        assertThat(Backends.options("cpu")).containsExactlyInAnyOrder("threads", "spinMicros");
+        assertThat(Backends.options("cpu")).containsExactlyInAnyOrder("threads", "spinMicros", "memoryLimit");
         try (Backend one = Backends.open("cpu", Map.of("threads", "1"));
              Backend three = Backends.open("CPU", Map.of("threads", "3", "spinMicros", "0"))) {
             assertThat(one).isInstanceOf(CpuBackend.class).isNotSameAs(Backends.byName("cpu"));
@@ -40,13 +40,15 @@ class CpuBackendProviderTest {
         assertThat(CpuOptions.parse(Map.of("spinMicros", "250")).spinNanos()).isEqualTo(250_000);
         assertThat(CpuOptions.parse(Map.of()).spinNanos()).isEqualTo(100_000);
         assertThat(CpuOptions.parse(Map.of()).threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(CpuOptions.parse(Map.of("memoryLimit", "4096")).memoryLimit().bytes()).isEqualTo(4096);
+        assertThat(CpuOptions.parse(Map.of()).memoryLimit()).isEqualTo(dev.ember.core.spi.MemoryLimit.NONE);
     }
 
     @Test
     void anUnknownOptionIsAnErrorNamingItAndTheValidOnes() {
         assertThatThrownBy(() -> Backends.open("cpu", Map.of("thread", "1")))
                 .isInstanceOf(BackendUnavailableException.class)
-                .hasMessage("backend 'cpu': unknown option thread='1'; valid options: spinMicros, threads");
+                .hasMessage("backend 'cpu': unknown option thread='1'; valid options: memoryLimit, spinMicros, threads");
     }
 
     @Test
@@ -54,10 +56,10 @@ class CpuBackendProviderTest {
         assertThatThrownBy(() -> Backends.open("cpu", Map.of("threads", "0")))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessage("backend 'cpu': option threads='0' must be a positive integer;"
-                        + " valid options: spinMicros, threads");
+                        + " valid options: memoryLimit, spinMicros, threads");
         assertThatThrownBy(() -> Backends.open("cpu", Map.of("spinMicros", "soon")))
                 .hasMessage("backend 'cpu': option spinMicros='soon' must be an integer >= 0;"
-                        + " valid options: spinMicros, threads");
+                        + " valid options: memoryLimit, spinMicros, threads");
     }
 
     @Test
@@ -79,7 +81,7 @@ class CpuBackendProviderTest {
         Probe probe = provider.probe();
         assertThat(probe.state()).isEqualTo(Probe.State.MISCONFIGURED);
         assertThat(probe.reason()).isEqualTo("backend 'cpu': option threads='0' (from -Dember.cpu.threads) must be a"
-                + " positive integer; valid options: spinMicros, threads");
+                + " positive integer; valid options: memoryLimit, spinMicros, threads");
         assertThatThrownBy(provider::create).isInstanceOf(InvalidOptionException.class)
                 .hasMessage(probe.reason());
         // an explicit value replaces the bad default

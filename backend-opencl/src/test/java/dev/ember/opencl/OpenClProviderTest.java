@@ -45,7 +45,7 @@ class OpenClProviderTest {
             assertThat(probe.state()).isEqualTo(Probe.State.MISCONFIGURED);
             assertThat(probe.reason()).startsWith("backend 'opencl': option device='nonexistent' (from"
                             + " -Dember.opencl.device) matches no OpenCL device")
-                    .contains("devices: 0: ").endsWith("; valid options: device");
+                    .contains("devices: 0: ").endsWith("; valid options: device, memoryLimit");
             System.setProperty(property, "99");
             assertThat(new OpenClProvider().probe().reason()).contains("device='99'");
             // an explicit value replaces the bad default
@@ -64,7 +64,7 @@ class OpenClProviderTest {
     @Test
     void theDeviceOptionReachesTheBackendAndABadOneIsAnError() {
         backend();
-        assertThat(Backends.options("opencl")).containsExactly("device");
+        assertThat(Backends.options("opencl")).containsExactlyInAnyOrder("device", "memoryLimit");
         try (Backend b = Backends.open("opencl", Map.of("device", "0"))) {
             assertThat(((OpenClBackend) b).deviceInfo().index()).isZero();
             assertThat(b).isNotSameAs(Backends.byName("opencl"));
@@ -72,10 +72,10 @@ class OpenClProviderTest {
         assertThatThrownBy(() -> Backends.open("opencl", Map.of("device", "no such device")))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageStartingWith("backend 'opencl': option device='no such device' matches no OpenCL device")
-                .hasMessageEndingWith("; valid options: device");
+                .hasMessageEndingWith("; valid options: device, memoryLimit");
         assertThatThrownBy(() -> Backends.open("opencl", Map.of("threads", "1")))
                 .isInstanceOf(BackendUnavailableException.class)
-                .hasMessage("backend 'opencl': unknown option threads='1'; valid options: device");
+                .hasMessage("backend 'opencl': unknown option threads='1'; valid options: device, memoryLimit");
     }
 
     @Test

@@ -86,7 +86,7 @@ class InfoCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).contains("Java", "Vector API", "Processors", "cpu", "priority  50", "auto picks cpu",
-                "options: spinMicros, threads (-Dember.cpu.OPTION=VALUE)");
+                "options: memoryLimit, spinMicros, threads (-Dember.cpu.OPTION=VALUE)");
     }
 
     @Test

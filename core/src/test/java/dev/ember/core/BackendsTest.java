@@ -187,7 +187,7 @@ class BackendsTest {
                 .hasMessageContaining("unknown backend 'cpu'");
         assertThatThrownBy(() -> Backends.open("reference", Map.of("threads", "1")))
                 .isInstanceOf(BackendUnavailableException.class)
-                .hasMessage("backend 'reference': unknown option threads='1'; valid options: none");
+                .hasMessage("backend 'reference': unknown option threads='1'; valid options: memoryLimit");
     }
 
     @Test
