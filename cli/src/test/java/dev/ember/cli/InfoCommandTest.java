@@ -71,7 +71,7 @@ class InfoCommandTest {
         assertThat(names).contains("cpu");
         assertThat(cpu.get("available").asBoolean()).isTrue();
         assertThat(cpu.get("state").asText()).isEqualTo("available");
-        assertThat(cpu.get("options").toString()).isEqualTo("[\"spinMicros\",\"threads\"]");
+        assertThat(cpu.get("options").toString()).isEqualTo("[\"memoryLimit\",\"spinMicros\",\"threads\"]");
         assertThat(cpu.get("priority").asInt()).isEqualTo(50);
         assertThat(cpu.get("device").asText()).contains("thread");
         assertThat(info.get("selected").asText()).isEqualTo("cpu");
