@@ -241,6 +241,12 @@ final class TuneExperiment implements Experiment {
 
     // ---------------------------------------------------------------- the run
 
+    /** The dev set and at least 2000 examples to train on, as shortened runs keep. */
+    @Override
+    public LabData.FashionNeeds fashionNeeds(double scale) {
+        return new LabData.FashionNeeds(DEV + 2000, DEV + " dev + at least 2000 training", true);
+    }
+
     @Override
     public ExperimentResult run(LabContext ctx) {
         long start = System.nanoTime();
@@ -261,7 +267,7 @@ final class TuneExperiment implements Experiment {
             throw new IllegalArgumentException("tune: -Dember.lab.tune.budget must be a positive number of seconds,"
                     + " got '" + budgetProperty + "'");
         }
-        Dataset all = LabData.fashion(ctx.dataDir(), true);
+        Dataset all = LabData.fashionTraining(ctx, this);
         double devFraction = DEV / (double) all.size();
         Split.Parts parts = Split.of(all, 1 - devFraction, devFraction, 0).seed(ctx.seed()).stratified(true).apply();
         Dataset train = parts.train();

@@ -150,24 +150,18 @@ public final class IdxLoader {
      */
     static IdxArray read(InputStream raw, String source, long fileSize, int expectedCount, Path labelFile)
             throws IOException {
-        BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
-        buffered.mark(2);
-        int b0 = buffered.read();
-        int b1 = buffered.read();
-        buffered.reset();
-        boolean gzip = b0 == 0x1f && b1 == 0x8b;
         try {
-            InputStream in = gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered;
-            Header h = header(in, source);
+            Opened o = open(raw);
+            Header h = header(o.in, source);
             if (expectedCount >= 0 && h.dims[0] != expectedCount) {
                 throw new IllegalArgumentException("idx: " + source + ": dimension 0 is " + h.dims[0]
                         + " images: must match the " + expectedCount + " labels of " + labelFile);
             }
             if (fileSize >= 0) {
-                h.checkAgainst(fileSize, gzip);
+                h.checkAgainst(fileSize, o.gzip);
             }
-            byte[] data = fileSize >= 0 && !gzip ? exactly(in, h) : growing(in, h);
-            if (in.read() >= 0) {
+            byte[] data = fileSize >= 0 && !o.gzip ? exactly(o.in, h) : growing(o.in, h);
+            if (o.in.read() >= 0) {
                 throw new IllegalArgumentException("idx: " + source + ": size: there are bytes after its "
                         + h.values + " values");
             }
@@ -177,6 +171,40 @@ public final class IdxLoader {
         } catch (EOFException e) {   // inflating a truncated stream
             throw new IllegalArgumentException("idx: " + source + ": gzip: the compressed data ends early");
         }
+    }
+
+    /**
+     * The dimensions {@code path}'s header claims, checked as {@link #read(Path)} checks them
+     * (against the file's size too), without reading the values: a cheap look before a long job.
+     */
+    public static int[] dimensions(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("idx: no file " + path);
+        }
+        try (InputStream raw = Files.newInputStream(path)) {
+            Opened o = open(raw);
+            Header h = header(o.in, path.toString());
+            h.checkAgainst(Files.size(path), o.gzip);
+            return h.dims.clone();
+        } catch (ZipException | EOFException e) {
+            throw new IllegalArgumentException("idx: " + path + ": gzip: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("idx: cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A stream of the file's content, inflated when the content is a gzip (detected from its first bytes). */
+    private record Opened(InputStream in, boolean gzip) {
+    }
+
+    private static Opened open(InputStream raw) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
+        buffered.mark(2);
+        int b0 = buffered.read();
+        int b1 = buffered.read();
+        buffered.reset();
+        boolean gzip = b0 == 0x1f && b1 == 0x8b;
+        return new Opened(gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered, gzip);
     }
 
     /** A parsed, checked header. */

@@ -182,6 +182,15 @@ class HostileDataTest {
         assertThat(d.features()).containsExactly(1 / 255.0, 200 / 255.0, 3 / 255.0, 4 / 255.0);
     }
 
+    @Test
+    void dimensionsReadsOnlyTheCheckedHeader() throws IOException {
+        Path images = file("images.gz", gzip(idx(0x08, new int[] {2, 1, 2}, new byte[4])));
+        assertThat(IdxLoader.dimensions(images)).containsExactly(2, 1, 2);
+        Path claims = file("claims", idx(0x08, new int[] {300_000_000}, new byte[10]));
+        assertThatThrownBy(() -> IdxLoader.dimensions(claims)).hasMessageContaining("size: the header claims");
+        assertThatThrownBy(() -> IdxLoader.dimensions(dir.resolve("none"))).hasMessageContaining("idx: no file");
+    }
+
     private Path csv(String content) throws IOException {
         Path p = dir.resolve("d.csv");
         Files.writeString(p, content, StandardCharsets.UTF_8);
