@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * normal test run; {@code JAZZER_FUZZ=1} fuzzes (see the README).
  */
 class CsvFuzzTest {
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void readAnyText(FuzzedDataProvider data) {
         int classes = data.consumeInt(0, 4);
         boolean allowNaN = data.consumeBoolean();

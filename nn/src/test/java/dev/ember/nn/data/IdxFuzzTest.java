@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fuzzes (see the README).
  */
 class IdxFuzzTest {
-    @FuzzTest(maxDuration = "2m")
+    @FuzzTest(maxDuration = "90s")
     void readAnyBytes(byte[] input) throws IOException {
         for (long size : new long[] {input.length, -1}) {
             try {
