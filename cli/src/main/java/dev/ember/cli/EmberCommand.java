@@ -136,10 +136,23 @@ public final class EmberCommand implements Callable<Integer> {
         return s;
     }
 
-    /** {@code prefix} and the method at the top of {@code e}'s stack, or nothing when the JVM recorded none. */
+    /**
+     * {@code prefix} and the Ember method nearest the top of {@code e}'s stack (the JDK's own frames,
+     * such as {@code Arrays.copyOf}, say little), else the top one; nothing when the JVM recorded none.
+     */
     private static String where(Throwable e, String prefix) {
         StackTraceElement[] trace = e.getStackTrace();
-        return trace.length == 0 ? "" : prefix + trace[0].getClassName() + "." + trace[0].getMethodName();
+        if (trace.length == 0) {
+            return "";
+        }
+        StackTraceElement at = trace[0];
+        for (StackTraceElement t : trace) {
+            if (t.getClassName().startsWith("dev.ember.")) {
+                at = t;
+                break;
+            }
+        }
+        return prefix + at.getClassName() + "." + at.getMethodName();
     }
 
     private static String oneLine(String message) {
