@@ -2,6 +2,7 @@ package dev.ember.core.spi;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -9,9 +10,10 @@ import jdk.jfr.StackTrace;
 
 /**
  * The JFR event {@code dev.ember.KernelLaunch}, for backends that launch device kernels: one per launch,
- * timed over the enqueue (an asynchronous backend's kernel may run later). Stack traces are off by
- * default because launches are frequent. A backend brackets the launch so that nothing is allocated
- * when no recording wants the event:
+ * timed over the enqueue (an asynchronous backend's kernel may run later). Launches are frequent (thousands
+ * a second in training), so, like the JDK's TLAB allocation events, the event is off unless a recording
+ * turns it on ({@code dev.ember.KernelLaunch#enabled=true}), and it has no stack trace. A backend
+ * brackets the launch so that nothing is allocated when no recording wants the event:
  * <pre>{@code
  * KernelLaunchEvent event = KernelLaunchEvent.start();   // null when not recording
  * enqueue(...);
@@ -24,6 +26,7 @@ import jdk.jfr.StackTrace;
 @Label("Kernel Launch")
 @Category({"Ember", "Device"})
 @Description("A backend enqueued a device kernel")
+@Enabled(false)
 @StackTrace(false)
 public final class KernelLaunchEvent extends Event {
     /** isEnabled reads only the event type's setting, so one instance answers for every thread. */
