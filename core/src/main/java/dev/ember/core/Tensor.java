@@ -246,6 +246,27 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
+     * Copies the elements, in row-major order, into {@code target} (whose length must be
+     * {@link #size()}), converting from F64 if needed; returns {@code target}. A contiguous F32
+     * tensor is read straight into it, allocating nothing: the serving path's way out.
+     */
+    public float[] copyInto(float[] target) {
+        checkOpen("copyInto");
+        if (target == null) {
+            throw new IllegalArgumentException("copyInto: target must not be null");
+        }
+        checkLength("copyInto", target.length, shape);
+        if (contiguous && dtype == DType.F32) {
+            ops().read(span(), target, 0, target.length);
+            return target;
+        }
+        try (Tensor c = contiguousF(DType.F32)) {
+            ops().read(c.span(), target, 0, target.length);
+            return target;
+        }
+    }
+
+    /**
      * Overwrites this contiguous tensor's elements, in place, with {@code data} in row-major order
      * (rounded to nearest when this tensor is F32); returns this.
      */

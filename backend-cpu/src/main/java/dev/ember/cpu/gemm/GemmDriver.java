@@ -29,6 +29,12 @@ final class GemmDriver {
      * multiply-adds. {@code -Dember.gemm.smallRowsWork} overrides it.
      */
     static final long SMALL_ROWS_WORK = Long.getLong("ember.gemm.smallRowsWork", 64L * 64 * 32);
+    /**
+     * At most this many rows of C (a single example's forward pass is one) run unpacked whatever the
+     * work: packing B would cost as much as the product, which reads each element of B once per
+     * four rows and is bound by memory, not arithmetic, and it needs no per-thread pack buffers.
+     */
+    static final int FEW_ROWS = Integer.getInteger("ember.gemm.fewRows", 4);
 
     private final Parallel parallel;
     private final GemmPrecision precision;
@@ -59,7 +65,7 @@ final class GemmDriver {
             return;
         }
         long work = (long) m * n * k;
-        if (work <= SMALL_WORK || (!transB && n >= precision.lanes && work <= SMALL_ROWS_WORK)) {
+        if (work <= SMALL_WORK || (!transB && n >= precision.lanes && (work <= SMALL_ROWS_WORK || m <= FEW_ROWS))) {
             precision.small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
