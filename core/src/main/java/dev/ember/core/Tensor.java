@@ -19,6 +19,11 @@ import java.util.Arrays;
  * a closed tensor throws {@link IllegalStateException}. Operations never modify their inputs
  * except the explicitly in-place ones ({@code assign}, {@code copyFrom}, {@code fill}, the {@code ...Into}
  * methods writing to their output, the optimiser updates in {@link Updates}).
+ *
+ * <p><b>Threads.</b> Shared for reading: any number of threads may use one tensor as an input, read
+ * it to the host or make views of it at once. Writing it in place ({@code assign}, {@code
+ * copyFrom}, {@code fill}, the {@code ...Into} forms, optimiser updates) and closing it need the
+ * caller's own exclusion against every other use; closing is atomic and idempotent.
  */
 public final class Tensor implements AutoCloseable {
     private final Storage storage;
@@ -28,6 +33,8 @@ public final class Tensor implements AutoCloseable {
     private final int offset;
     private final boolean contiguous;
     private boolean closed;
+    /** Where the elements start, made on first use. */
+    private Span span;
 
     private Tensor(Storage storage, DType dtype, Shape shape, int[] strides, int offset) {
         this.storage = storage;
@@ -214,7 +221,11 @@ public final class Tensor implements AutoCloseable {
     /** Where this tensor's first element lives, for direct SPI calls. */
     public Span span() {
         checkOpen("span");
-        return new Span(storage.buffer(), offset);
+        Span s = span;
+        if (s == null) {   // made once and kept: a serving call asks for it on every request (a benign race: Span is immutable)
+            span = s = new Span(storage.buffer(), offset);
+        }
+        return s;
     }
 
     void checkOpen(String operation) {
@@ -242,6 +253,27 @@ public final class Tensor implements AutoCloseable {
             double[] out = new double[size()];
             ops().read(c.span(), out, 0, out.length);
             return out;
+        }
+    }
+
+    /**
+     * Copies the elements, in row-major order, into {@code target} (whose length must be
+     * {@link #size()}), converting from F64 if needed; returns {@code target}. A contiguous F32
+     * tensor is read straight into it, allocating nothing: the serving path's way out.
+     */
+    public float[] copyInto(float[] target) {
+        checkOpen("copyInto");
+        if (target == null) {
+            throw new IllegalArgumentException("copyInto: target must not be null");
+        }
+        checkLength("copyInto", target.length, shape);
+        if (contiguous && dtype == DType.F32) {
+            ops().read(span(), target, 0, target.length);
+            return target;
+        }
+        try (Tensor c = contiguousF(DType.F32)) {
+            ops().read(c.span(), target, 0, target.length);
+            return target;
         }
     }
 

@@ -100,6 +100,28 @@ public final class TracedFunction implements AutoCloseable {
      * Inside another traced function the body simply runs (and is recorded into the outer trace).
      */
     public Tensor[] call(Tensor... inputs) {
+        return invoke(inputs, true);
+    }
+
+    /**
+     * As {@link #call}, for a caller that reads the results through the tensors an earlier call of
+     * the same signature returned (views of the trace's output buffers, which every replay
+     * overwrites): a replay then allocates nothing on the Java heap. Returns whether this call
+     * traced (on a trace, the freshly returned outputs are closed: call {@link #call} to get them).
+     */
+    public boolean run(Tensor... inputs) {
+        int before = traces.size();
+        Tensor[] out = invoke(inputs, false);
+        if (traces.size() == before) {
+            return false;
+        }
+        for (Tensor t : out) {
+            t.close();
+        }
+        return true;
+    }
+
+    private Tensor[] invoke(Tensor[] inputs, boolean wantOutputs) {
         if (closed) {
             throw new IllegalStateException("trace '" + name + "': called after close");
         }
@@ -110,7 +132,9 @@ public final class TracedFunction implements AutoCloseable {
             if (inputs[i] == null) {
                 throw new IllegalArgumentException("trace '" + name + "': input " + i + " is null");
             }
-            inputs[i].checkOpen("trace '" + name + "' input " + i);
+            if (inputs[i].isClosed()) {   // the message only on failure: a replay builds no strings
+                inputs[i].checkOpen("trace '" + name + "' input " + i);
+            }
         }
         if (Tracing.isTracing()) {
             return body.apply(inputs);
@@ -120,7 +144,7 @@ public final class TracedFunction implements AutoCloseable {
             return trace(inputs);
         }
         last = t;
-        return t.replay(inputs);
+        return t.replay(inputs, wantOutputs);
     }
 
     private Trace find(Tensor[] inputs) {
@@ -266,7 +290,7 @@ public final class TracedFunction implements AutoCloseable {
             return true;
         }
 
-        Tensor[] replay(Tensor[] inputs) {
+        Tensor[] replay(Tensor[] inputs, boolean wantOutputs) {
             for (int i = 0; i < inputs.length; i++) {
                 inputs[i].copyTo(backend, slotSpans[i]);
             }
@@ -274,7 +298,7 @@ public final class TracedFunction implements AutoCloseable {
                 r.run();
             }
             plan.replay();
-            if (outputs.length == 0) {
+            if (outputs.length == 0 || !wantOutputs) {
                 return NONE;
             }
             Tensor[] out = new Tensor[outputs.length];

@@ -40,6 +40,7 @@ public interface GemmConformance extends ConformanceBase {
             {1, 513, 127}, {127, 1, 513}, {513, 513, 7}, {513, 7, 513}, {7, 513, 513},
             {513, 513, 513}, {33, 127, 1}, {1, 33, 65}, {127, 3, 33}, {17, 64, 127},
             {65, 1, 64}, {33, 65, 17}, {64, 17, 33}, {127, 513, 65}, {7, 7, 127},
+            {1, 513, 513}, {2, 300, 300}, {4, 257, 513},   // a few rows of much work: serving's matrix-vector products
     };
 
     /** A smaller set for the transpose and leading-dimension variants. */

@@ -116,6 +116,23 @@ public interface TracingConformance extends ConformanceBase {
     }
 
     @Test
+    default void runReplaysIntoTheOutputsAnEarlierCallReturned() {
+        try (TracedFunction f = Tracing.function("triple", in -> new Tensor[] {in[0].mul(3)})) {
+            Tensor x = Host.tensor(backend(), DType.F32, new double[] {1, 2}, 2);
+            Tensor out = f.call(x)[0];
+            assertThat(f.run(x)).as("a replay").isFalse();
+            x.copyFrom(new float[] {5, -1});
+            assertThat(f.run(x)).isFalse();
+            assertThat(out.copyInto(new float[2])).containsExactly(15f, -3f);
+            assertThat(f.run(Host.tensor(backend(), DType.F32, new double[] {1, 2, 3}, 3))).as("a new signature traces")
+                    .isTrue();
+            assertThat(f.traceCount()).isEqualTo(2);
+            assertThat(values(out)).as("the first signature's output is untouched by the second's trace")
+                    .containsExactly(15, -3);
+        }
+    }
+
+    @Test
     default void javaBranchesAreFrozenAtTraceTime() {
         boolean[] negate = {false};
         try (TracedFunction f = Tracing.function("branch", in -> new Tensor[] {negate[0] ? in[0].neg() : in[0].mul(1)})) {

@@ -35,6 +35,13 @@ import java.util.Map;
  * A trainable network: configuration (backend, dtype, seed), compilation (optimiser, loss, metrics,
  * L2), and the training API ({@link #fit}, {@link #evaluate}, {@link #predict}, {@link #trainStep}).
  * Subclasses define the forward pass.
+ *
+ * <p><b>Threads.</b> Serving is shared: {@link #predict}, {@link #predictInto}, {@link
+ * #predictClass}, {@link #predictClasses}, {@link #warmUp} and {@code call(x, false)} may run on
+ * any number of threads at once, and give the bits one thread gets. Everything else
+ * (configuration, {@code compile}, {@code fit}, {@code trainStep}, {@code evaluate}, {@code save},
+ * {@code restore}, {@code close}) is confined to one thread at a time and must not overlap with
+ * predictions: train, then hand the model to the serving threads (an executor, a volatile field).
  */
 public abstract class Model implements AutoCloseable {
     private Backend backend;
@@ -48,6 +55,8 @@ public abstract class Model implements AutoCloseable {
     private long steps;
     private int epoch;
     private final TrainingClock clock = new TrainingClock();
+    /** The serving path's sessions, made on first use ({@link #predictInto}). */
+    private volatile InferencePool inference;
 
     // ---------------------------------------------------------------- configuration (before build)
 
@@ -149,6 +158,7 @@ public abstract class Model implements AutoCloseable {
         }
         this.optimizer = opt;
         this.loss = lossFunction;
+        resetInference();   // the serving traces end with the old loss's predictions
         this.metrics = List.of(metricList);
         if (!isBuilt() && inputShape() != null) {
             build(inputShape());
@@ -182,7 +192,7 @@ public abstract class Model implements AutoCloseable {
      */
     public StepResult trainStep(Tensor x, Tensor y) {
         requireCompiled("trainStep");
-        ensureBuilt(x);
+        ensureBuilt("trainStep", x);
         List<Variable> params = trainableVariables();
         try (GradientTape tape = new GradientTape()) {
             Tensor out = call(x, true);
@@ -252,7 +262,7 @@ public abstract class Model implements AutoCloseable {
         if (examples < 1) {
             throw new IllegalArgumentException("testStep: examples must be >= 1, got " + examples);
         }
-        ensureBuilt(x);
+        ensureBuilt("testStep", x);
         try (Scope scope = Scope.open()) {
             Tensor out = call(x, false);
             checkLabels(out, y);
@@ -321,7 +331,7 @@ public abstract class Model implements AutoCloseable {
      * outputs. The caller owns the result.
      */
     public Tensor predict(Tensor x) {
-        ensureBuilt(x);
+        ensureBuilt("predict", x);
         try (Scope scope = Scope.open()) {
             Tensor out = call(x, false);
             Tensor p = loss == null ? out : loss.predictions(out);
@@ -331,10 +341,22 @@ public abstract class Model implements AutoCloseable {
 
     /** Predictions ({@link #predict(Tensor)}) for host rows, as host rows. */
     public double[][] predict(double[][] rows) {
+        if (rows == null) {
+            throw new IllegalArgumentException("predict: rows must not be null");
+        }
         if (rows.length == 0) {
             return new double[0][];
         }
-        int w = rows[0].length;
+        int w = rows[0] == null ? 0 : rows[0].length;
+        for (int i = 0; i < rows.length; i++) {   // checked before anything is allocated
+            if (rows[i] == null || rows[i].length == 0) {
+                throw new IllegalArgumentException("predict: row " + i + " is " + (rows[i] == null ? "null" : "empty"));
+            }
+            if (rows[i].length != w) {
+                throw new IllegalArgumentException("predict: rows must all hold the same number of values: row 0 has "
+                        + w + ", row " + i + " has " + rows[i].length);
+            }
+        }
         double[] flat = new double[rows.length * w];
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(rows[i], 0, flat, i * w, w);
@@ -350,6 +372,153 @@ public abstract class Model implements AutoCloseable {
             }
             return r;
         }
+    }
+
+    // ---------------------------------------------------------------- serving
+
+    /**
+     * Writes the predictions ({@link #predict(Tensor)}) for the examples in {@code in} to {@code
+     * out}: {@code in} holds whole examples in row-major order ({@code rows x} the input shape's
+     * size) and {@code out} receives {@code rows x} the output shape's size. Safe to call from any
+     * number of threads at once (see the class's thread-safety contract), and allocation-free in
+     * steady state: each batch size gets a traced forward pass with its own buffers the first time
+     * it is used, which later calls replay (see {@link #warmUp}). Results are bit-identical to
+     * {@link #predict(Tensor)} on the same rows; F64 models convert {@code in}, which allocates.
+     */
+    public void predictInto(float[] in, float[] out) {
+        int rows = servingRows("predictInto", in);
+        int width = outputShape().size();
+        if (out == null || out.length != (long) rows * width) {
+            throw new IllegalArgumentException("predictInto: out must hold " + rows + " x " + width + " = "
+                    + (long) rows * width + " values, got " + (out == null ? "null" : out.length));
+        }
+        InferencePool pool = inference();
+        InferencePool.Session s = pool.take(rows);
+        try {
+            s.predict(in, out);
+        } finally {
+            pool.give(s);
+        }
+    }
+
+    /**
+     * The predicted class of one example: the index of its largest prediction (the first of equal
+     * ones, NaN counting as largest, as {@code argmax}). Thread-safe and allocation-free like
+     * {@link #predictInto}.
+     */
+    public int predictClass(float[] example) {
+        int rows = servingRows("predictClass", example);
+        if (rows != 1) {
+            throw new IllegalArgumentException("predictClass: expected one example of " + inputShape().size()
+                    + " values, got " + example.length + " (" + rows + " examples: use predictClasses)");
+        }
+        InferencePool pool = inference();
+        InferencePool.Session s = pool.take(1);
+        try {
+            return argmax(s.predict(example), 0, s.outputs());
+        } finally {
+            pool.give(s);
+        }
+    }
+
+    /** The predicted class of each example in {@code in} ({@link #predictClass}), written to {@code classes}. */
+    public void predictClasses(float[] in, int[] classes) {
+        int rows = servingRows("predictClasses", in);
+        if (classes == null || classes.length != rows) {
+            throw new IllegalArgumentException("predictClasses: classes must hold " + rows + " values, got "
+                    + (classes == null ? "null" : classes.length));
+        }
+        InferencePool pool = inference();
+        InferencePool.Session s = pool.take(rows);
+        try {
+            float[] scores = s.predict(in);
+            int k = s.outputs();
+            for (int r = 0; r < rows; r++) {
+                classes[r] = argmax(scores, r * k, k);
+            }
+        } finally {
+            pool.give(s);
+        }
+    }
+
+    /**
+     * Readies the serving path for batches of {@code rows}: makes its traced forward pass and runs
+     * {@code calls} predictions of zeros, so that the JIT has compiled the kernels before the first
+     * real request (a few thousand calls get a single-example forward pass to its steady speed).
+     * Returns this.
+     */
+    public Model warmUp(int rows, int calls) {
+        if (rows < 1 || calls < 0) {
+            throw new IllegalArgumentException("warmUp: rows must be >= 1 and calls >= 0, got rows " + rows
+                    + ", calls " + calls);
+        }
+        requireServable("warmUp");
+        float[] in = new float[Math.multiplyExact(rows, inputShape().size())];
+        float[] out = new float[Math.multiplyExact(rows, outputShape().size())];
+        for (int i = 0; i < Math.max(1, calls); i++) {
+            predictInto(in, out);
+        }
+        return this;
+    }
+
+    private int servingRows(String op, float[] in) {
+        requireServable(op);
+        int width = inputShape().size();
+        if (in == null || in.length == 0 || in.length % width != 0) {
+            throw new IllegalArgumentException(op + ": input must hold whole examples of " + width + " values (shape "
+                    + inputShape() + "), got " + (in == null ? "null" : in.length + " values"));
+        }
+        return in.length / width;
+    }
+
+    private void requireServable(String op) {
+        if (!isBuilt()) {
+            throw new IllegalStateException(op + ": the model is not built; build it, fit it or load it first");
+        }
+    }
+
+    private InferencePool inference() {
+        InferencePool pool = inference;
+        if (pool == null) {
+            synchronized (this) {
+                pool = inference;
+                if (pool == null) {
+                    inference = pool = new InferencePool(backend(), dtype, inputShape(), x -> {
+                        Tensor o = call(x, false);
+                        return loss == null ? o : loss.predictions(o);
+                    });
+                }
+            }
+        }
+        return pool;
+    }
+
+    /** Drops the serving sessions (their traces captured the loss and the layers as they were). */
+    private void resetInference() {
+        InferencePool pool;
+        synchronized (this) {
+            pool = inference;
+            inference = null;
+        }
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    /** Idle serving sessions kept (for tests). */
+    int inferenceSessions() {
+        InferencePool pool = inference;
+        return pool == null ? 0 : pool.idleSessions();
+    }
+
+    private static int argmax(float[] v, int from, int length) {
+        int best = from;
+        for (int i = from + 1; i < from + length && !Float.isNaN(v[best]); i++) {
+            if (v[i] > v[best] || Float.isNaN(v[i])) {
+                best = i;
+            }
+        }
+        return best - from;
     }
 
     /** Training steps taken so far. */
@@ -426,7 +595,14 @@ public abstract class Model implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
-    private void ensureBuilt(Tensor x) {
+    private void ensureBuilt(String op, Tensor x) {
+        if (x == null) {
+            throw new IllegalArgumentException(op + ": x must not be null");
+        }
+        if (x.rank() < 2) {
+            throw new IllegalArgumentException(op + ": x must be [batch, features...], got shape " + x.shape()
+                    + " (one example is [1, " + join(x.shape()) + "])");
+        }
         int[] d = x.shape().dims();
         ensureBuilt(Shape.of(java.util.Arrays.copyOfRange(d, 1, d.length)));
     }
@@ -460,6 +636,7 @@ public abstract class Model implements AutoCloseable {
     /** Frees every parameter and the optimiser's state. */
     @Override
     public void close() {
+        resetInference();
         closeLayers();
         if (optimizer != null) {
             optimizer.close();
