@@ -19,6 +19,11 @@ import java.util.Arrays;
  * a closed tensor throws {@link IllegalStateException}. Operations never modify their inputs
  * except the explicitly in-place ones ({@code assign}, {@code copyFrom}, {@code fill}, the {@code ...Into}
  * methods writing to their output, the optimiser updates in {@link Updates}).
+ *
+ * <p><b>Threads.</b> Shared for reading: any number of threads may use one tensor as an input, read
+ * it to the host or make views of it at once. Writing it in place ({@code assign}, {@code
+ * copyFrom}, {@code fill}, the {@code ...Into} forms, optimiser updates) and closing it need the
+ * caller's own exclusion against every other use; closing is atomic and idempotent.
  */
 public final class Tensor implements AutoCloseable {
     private final Storage storage;

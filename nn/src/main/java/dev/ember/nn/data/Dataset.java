@@ -7,6 +7,8 @@ import java.util.Arrays;
 /**
  * Examples held on the host: features {@code [n, ...]} and labels {@code [n, ...]} as row-major
  * doubles. Training moves them to the device once per epoch through a {@link DeviceLoader}.
+ *
+ * <p><b>Threads.</b> Immutable after construction: shared.
  */
 public final class Dataset {
     private final double[] features;

@@ -35,6 +35,13 @@ import java.util.Map;
  * A trainable network: configuration (backend, dtype, seed), compilation (optimiser, loss, metrics,
  * L2), and the training API ({@link #fit}, {@link #evaluate}, {@link #predict}, {@link #trainStep}).
  * Subclasses define the forward pass.
+ *
+ * <p><b>Threads.</b> Serving is shared: {@link #predict}, {@link #predictInto}, {@link
+ * #predictClass}, {@link #predictClasses}, {@link #warmUp} and {@code call(x, false)} may run on
+ * any number of threads at once, and give the bits one thread gets. Everything else
+ * (configuration, {@code compile}, {@code fit}, {@code trainStep}, {@code evaluate}, {@code save},
+ * {@code restore}, {@code close}) is confined to one thread at a time and must not overlap with
+ * predictions: train, then hand the model to the serving threads (an executor, a volatile field).
  */
 public abstract class Model implements AutoCloseable {
     private Backend backend;
