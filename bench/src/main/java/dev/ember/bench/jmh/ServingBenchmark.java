@@ -28,13 +28,17 @@ import java.util.concurrent.TimeUnit;
  * PyTorch.
  *
  * <p>Run it on one thread with the allocation profiler; {@code gc.alloc.rate.norm} is the bytes
- * allocated per call (the serving path's target is none in steady state):
+ * allocated per call, by every thread of the JVM (the serving path's target is none in steady state):
  * <pre>
  * ./mvnw -B -DskipTests package -pl bench -am
  * LD_PRELOAD=$JAVA_HOME/lib/libjsig.so java --add-modules jdk.incubator.vector \
  *     -jar bench/target/benchmarks.jar ServingBenchmark -p threads=1 -p api=predictInto -prof gc \
  *     -f 1 -wi 5 -i 5 -w 1s -r 1s
  * </pre>
+ * JMH's own threads allocate at a small steady rate, more in sample mode (it records every sample)
+ * than in average-time mode; divided by the calls per second, that shows up as a few bytes, or tens
+ * at batch 256, in {@code gc.alloc.rate.norm}. Add {@code -bm avgt} for the allocation figure with
+ * the least of it; {@code ember bench serve} counts the calling thread's bytes alone.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
