@@ -33,6 +33,8 @@ public final class Tensor implements AutoCloseable {
     private final int offset;
     private final boolean contiguous;
     private boolean closed;
+    /** Where the elements start, made on first use. */
+    private Span span;
 
     private Tensor(Storage storage, DType dtype, Shape shape, int[] strides, int offset) {
         this.storage = storage;
@@ -219,7 +221,11 @@ public final class Tensor implements AutoCloseable {
     /** Where this tensor's first element lives, for direct SPI calls. */
     public Span span() {
         checkOpen("span");
-        return new Span(storage.buffer(), offset);
+        Span s = span;
+        if (s == null) {   // made once and kept: a serving call asks for it on every request (a benign race: Span is immutable)
+            span = s = new Span(storage.buffer(), offset);
+        }
+        return s;
     }
 
     void checkOpen(String operation) {

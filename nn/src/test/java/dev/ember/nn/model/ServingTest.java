@@ -216,6 +216,26 @@ class ServingTest extends BackendTest {
     }
 
     @Test
+    void raggedHostRowsAndARankOneInputAreRejectedBeforeAnyWork() {
+        try (Sequential m = model()) {
+            double[] full = new double[FEATURES];
+            assertThatThrownBy(() -> m.predict(new double[][] {full, new double[FEATURES + 1]}))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("predict: rows must all hold the same number of values: row 0 has 64, row 1 has 65");
+            assertThatThrownBy(() -> m.predict(new double[][] {full, new double[3]}))
+                    .hasMessage("predict: rows must all hold the same number of values: row 0 has 64, row 1 has 3");
+            assertThatThrownBy(() -> m.predict(new double[][] {full, null}))
+                    .hasMessage("predict: row 1 is null");
+            try (Tensor one = Tensor.zeros(backend(), DType.F32, FEATURES)) {
+                assertThatThrownBy(() -> m.predict(one))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("predict: x must be [batch, features...], got shape [64] (one example is [1, 64])");
+            }
+            assertThat(m.predict(new double[][] {full, full})).hasNumberOfRows(2);
+        }
+    }
+
+    @Test
     void warmUpMakesTheSessionAndF64ModelsServeToo() {
         try (Sequential m = new Sequential(new Dense(FEATURES, 8), Activation.relu(), new Dense(CLASSES))) {
             m.backend(backend()).dtype(DType.F64).seed(2);
