@@ -8,5 +8,7 @@ module dev.ember.core {
     exports dev.ember.core.spi;
     exports dev.ember.core.trace;   // TracedFunction.plans() and profile() return its types
 
+    requires transitive jdk.jfr;   // Flight Recorder events (KernelLaunchEvent, public, extends jdk.jfr.Event): device memory, kernel launches, plan replays
+
     uses dev.ember.core.spi.BackendProvider;
 }

@@ -26,7 +26,7 @@ import dev.ember.cpu.kernels.Parallel;
  * dtype's ordinal); the kernels live in {@code dev.ember.cpu.kernels} and {@code dev.ember.cpu.gemm}.
  */
 public final class CpuBackend implements Backend {
-    private final BufferAccounting accounting = new BufferAccounting();
+    private final BufferAccounting accounting = new BufferAccounting(name());
     private final int threads;
     private final MemoryLimit memoryLimit;
     private final Parallel parallel;

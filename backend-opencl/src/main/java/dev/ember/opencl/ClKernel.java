@@ -1,6 +1,7 @@
 package dev.ember.opencl;
 
 import dev.ember.core.DType;
+import dev.ember.core.spi.KernelLaunchEvent;
 import dev.ember.core.spi.Span;
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -87,12 +88,24 @@ final class ClKernel {
                     for (int i = 0; i < values.size(); i++) {
                         setArg(i, values.get(i));
                     }
+                    KernelLaunchEvent event = KernelLaunchEvent.start();
                     CL.clEnqueueNDRangeKernel(queue.handle(), handle, global.length, null, global, local, 0, null, null);
                     queue.kernelLaunched();
+                    if (event != null) {
+                        event.commit(OpenClProvider.NAME, name, workItems(global));
+                    }
                 } catch (CLException e) {
                     throw ClErrors.wrap(name, e);
                 }
             }
+        }
+
+        private static long workItems(long[] global) {
+            long n = 1;
+            for (long g : global) {
+                n *= g;
+            }
+            return n;
         }
 
         private void setArg(int index, Object v) {

@@ -35,7 +35,7 @@ public final class OpenClBackend implements Backend {
     private final DeviceInfo device;
     private final cl_command_queue queue;
     private final DeviceQueue commands;
-    private final BufferAccounting accounting = new BufferAccounting();
+    private final BufferAccounting accounting = new BufferAccounting(name());
     private final MemoryBudget budget;
     private final SpanChecks checks = new SpanChecks(this);
     private final LaunchGrid grid;

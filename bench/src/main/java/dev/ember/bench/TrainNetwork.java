@@ -1,5 +1,17 @@
 package dev.ember.bench;
 
+import dev.ember.core.DType;
+import dev.ember.core.spi.Backend;
+import dev.ember.nn.init.Initializers;
+import dev.ember.nn.layers.Activation;
+import dev.ember.nn.layers.Dense;
+import dev.ember.nn.layers.Layer;
+import dev.ember.nn.losses.Losses;
+import dev.ember.nn.model.Sequential;
+import dev.ember.nn.optim.Adam;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -50,6 +62,32 @@ public enum TrainNetwork {
             f += 2 * mn * (i == 0 ? 2 : 3);
         }
         return f;
+    }
+
+    /**
+     * The network as a user writes it, on {@code backend}: Dense layers (the hidden ones with a
+     * fused ReLU) with He-normal kernels, F32, seed 42, compiled with Adam (lr 1e-3) and the loss
+     * on the last layer's logits (categorical cross-entropy for {@link #MLP}, so its predictions are
+     * softmax probabilities; binary cross-entropy for {@link #SMALL}). Built lazily, or by the caller.
+     */
+    public Sequential newModel(Backend backend) {
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 1; i < sizes.length; i++) {
+            Dense d = i == 1 ? new Dense(sizes[0], sizes[1]) : new Dense(sizes[i]);
+            if (i + 1 < sizes.length) {
+                d.activation(Activation.relu());   // hidden layers: bias and ReLU in one fused pass
+            }
+            layers.add(d.kernelInitializer(Initializers.heNormal()));
+        }
+        Sequential model = new Sequential(layers);
+        model.backend(backend).dtype(DType.F32).seed(42);
+        model.compile(new Adam(1e-3), softmax() ? Losses.categoricalCrossEntropy() : Losses.binaryCrossEntropy());
+        return model;
+    }
+
+    /** Whether the last layer's logits go through a softmax (else a sigmoid). */
+    public boolean softmax() {
+        return this == MLP;
     }
 
     /** By short or descriptive name, case-insensitively. */

@@ -6,17 +6,9 @@ import dev.ember.core.TracedFunction;
 import dev.ember.core.Tracing;
 import dev.ember.core.spi.Backend;
 import dev.ember.core.spi.Distribution;
-import dev.ember.nn.init.Initializers;
-import dev.ember.nn.layers.Activation;
-import dev.ember.nn.layers.Dense;
-import dev.ember.nn.layers.Layer;
-import dev.ember.nn.losses.Losses;
 import dev.ember.nn.model.Sequential;
 import dev.ember.nn.model.StepResult;
-import dev.ember.nn.optim.Adam;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -44,18 +36,8 @@ public final class TrainStepProblem implements AutoCloseable {
         this.network = network;
         int[] sizes = network.sizes();
         int batch = network.batch();
-        List<Layer> layers = new ArrayList<>();
-        for (int i = 1; i < sizes.length; i++) {
-            Dense d = i == 1 ? new Dense(sizes[0], sizes[1]) : new Dense(sizes[i]);
-            if (i + 1 < sizes.length) {
-                d.activation(Activation.relu());   // hidden layers: bias and ReLU in one fused pass
-            }
-            layers.add(d.kernelInitializer(Initializers.heNormal()));
-        }
-        boolean softmax = network == TrainNetwork.MLP;   // the last Dense gives logits; the loss applies the activation
-        this.model = new Sequential(layers);
-        model.backend(backend).dtype(DType.F32).seed(42);
-        model.compile(new Adam(1e-3), softmax ? Losses.categoricalCrossEntropy() : Losses.binaryCrossEntropy());
+        boolean softmax = network.softmax();
+        this.model = network.newModel(backend);
         int classes = sizes[sizes.length - 1];
         this.x = Tensor.random(backend, DType.F32, Distribution.NORMAL, 0, 1, 42, 7, batch, sizes[0]);
         float[] labels = new float[batch * classes];

@@ -1,6 +1,7 @@
 """What a baseline script ran with, as one JSON object, for the `ready:` line every baseline prints.
 
-Shared by the numpy and PyTorch baselines of `ember bench` (Java extracts it next to the script).
+Shared by the numpy and PyTorch baselines of `ember bench` (Java extracts it next to the script),
+with their `ready:` lines and their request loop (serve_steps).
 It reports facts read at run time, not build-time claims: the python executable, the library
 versions, and every BLAS library mapped into this process with, for OpenBLAS, the kernel
 (core type) it picked, its thread count and threading model, asked through its own C API.
@@ -10,6 +11,7 @@ import ctypes
 import json
 import os
 import platform
+import re
 import sys
 import time
 
@@ -129,24 +131,38 @@ def ready(summary, **extra):
     print("ready: " + json.dumps(env, default=str), flush=True)
 
 
-def serve_train_steps(make_net):
-    """Answers each request line "NETWORK REPS" on stdin with the median seconds of REPS training
-    steps (after 3 warm-up steps) of the network make_net(NETWORK) builds once."""
-    nets = {}
+def torch_ready(torch):
+    """The `ready:` line of a PyTorch baseline, after torch.set_num_threads: the version, the BLAS its
+    build names (torch.__config__.show()) and the one actually loaded, the thread count."""
+    # one small product first, so the BLAS torch dispatches to is mapped before it is reported
+    torch.ones(64, 64) @ torch.ones(64, 64)
+    found = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
+    config_blas = found.group(1) if found else "?"
+    summary = "PyTorch %s (build BLAS_INFO=%s), %d threads: %s" % (
+        torch.__version__, config_blas, torch.get_num_threads(), blas_summary(loaded_blas()))
+    ready(summary, torch_version=torch.__version__, torch_threads=torch.get_num_threads(),
+          torch_blas_info=config_blas, torch_config=torch.__config__.show(),
+          torch_parallel_info=torch.__config__.parallel_info())
+
+
+def serve_steps(make_task):
+    """Answers each request line "KEY REPS" on stdin with the median seconds of REPS calls of
+    step() (after 3 warm-up calls) on the task make_task(KEY) builds once per key."""
+    tasks = {}
     for line in sys.stdin:
         parts = line.split()
         if not parts:
             continue
-        name, reps = parts[0], int(parts[1])
-        if name not in nets:
-            nets[name] = make_net(name)
-        net = nets[name]
+        key, reps = parts[0], int(parts[1])
+        if key not in tasks:
+            tasks[key] = make_task(key)
+        task = tasks[key]
         for _ in range(3):
-            net.step()
+            task.step()
         times = []
         for _ in range(reps):
             t0 = time.perf_counter()
-            net.step()
+            task.step()
             times.append(time.perf_counter() - t0)
         times.sort()
         print("%.9f" % times[len(times) // 2], flush=True)

@@ -101,7 +101,7 @@ class Net:
 def main():
     baseline_env.numpy_ready(np)
     rng = np.random.default_rng(42)
-    baseline_env.serve_train_steps(lambda name: Net(*NETWORKS[name], rng))
+    baseline_env.serve_steps(lambda name: Net(*NETWORKS[name], rng))
 
 
 if __name__ == "__main__":

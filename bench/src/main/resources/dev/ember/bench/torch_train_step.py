@@ -13,7 +13,6 @@ describes the baseline (baseline_env.py), including the BLAS torch's build names
 (torch.__config__.show()) and the one actually loaded. The thread count is the first argument,
 given to torch.set_num_threads.
 """
-import re
 import sys
 
 import baseline_env
@@ -60,25 +59,11 @@ class Net:
         return loss
 
 
-def config_blas():
-    """The BLAS_INFO entry of torch.__config__.show(): what the build was configured with."""
-    found = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
-    return found.group(1) if found else "?"
-
-
 def main():
-    threads = int(sys.argv[1])
-    torch.set_num_threads(threads)
-    # warm torch's BLAS up once so the library it dispatches to is mapped before it is reported
-    torch.ones(64, 64) @ torch.ones(64, 64)
-    libs = baseline_env.loaded_blas()
-    summary = "PyTorch %s (build BLAS_INFO=%s), %d threads: %s" % (
-        torch.__version__, config_blas(), torch.get_num_threads(), baseline_env.blas_summary(libs))
-    baseline_env.ready(summary, torch_version=torch.__version__, torch_threads=torch.get_num_threads(),
-                       torch_blas_info=config_blas(), torch_config=torch.__config__.show(),
-                       torch_parallel_info=torch.__config__.parallel_info())
+    torch.set_num_threads(int(sys.argv[1]))
+    baseline_env.torch_ready(torch)
     gen = torch.Generator().manual_seed(42)
-    baseline_env.serve_train_steps(lambda name: Net(*NETWORKS[name], gen))
+    baseline_env.serve_steps(lambda name: Net(*NETWORKS[name], gen))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
         versionProvider = EmberCommand.Version.class,
         description = "Measures Ember next to a baseline on this machine (for the full JMH suite run "
                 + "bench/target/benchmarks.jar).",
-        subcommands = {BenchGemmCommand.class, BenchTrainCommand.class})
+        subcommands = {BenchGemmCommand.class, BenchTrainCommand.class, BenchServeCommand.class})
 public final class BenchCommand {
 }

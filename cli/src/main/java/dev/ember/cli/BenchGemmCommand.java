@@ -56,8 +56,19 @@ public final class BenchGemmCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String name = backend != null ? backend : Backends.resolve(Backends.requestedName()).name();
         List<DType> types = dtypes.stream().map(this::dtype).toList();
-        GemmComparison.Options options = new GemmComparison.Options(name,
-                sizes.stream().map(GemmShape::parse).toList(), threads, types, rounds);
+        // every size is checked (positive, each matrix within one buffer and the heap) before any work
+        List<GemmShape> shapes;
+        try {
+            shapes = sizes.stream().map(GemmShape::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "bench gemm: --sizes: " + e.getMessage());
+        }
+        GemmComparison.Options options;
+        try {
+            options = new GemmComparison.Options(name, shapes, threads, types, rounds);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         GemmComparison.Report report = GemmComparison.run(options, line -> {
             err.println(line);
             err.flush();

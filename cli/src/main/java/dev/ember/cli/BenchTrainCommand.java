@@ -58,7 +58,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "bench train: " + e.getMessage());
         }
-        TrainStepComparison.Options options = new TrainStepComparison.Options(name, nets, threads, rounds);
+        TrainStepComparison.Options options;
+        try {
+            options = new TrainStepComparison.Options(name, nets, threads, rounds);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         TrainStepComparison.Report report = TrainStepComparison.run(options, line -> {
             err.println(line);
             err.flush();

@@ -6,6 +6,8 @@ import dev.ember.bench.report.BaselineEnvironment;
 import dev.ember.bench.report.BaselineServer;
 import dev.ember.bench.report.GemmComparison;
 import dev.ember.bench.report.GemmResult;
+import dev.ember.bench.report.ServingComparison;
+import dev.ember.bench.report.ServingResult;
 import dev.ember.bench.report.TrainStepComparison;
 import dev.ember.bench.report.TrainStepResult;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The JSON shape of {@code ember bench mlp} and {@code ember bench gemm}, from hand-made reports: no timing. */
+/** The JSON shape of {@code ember bench mlp}, {@code ember bench serve} and {@code ember bench gemm}, from hand-made reports: no timing. */
 class BenchJsonTest {
     static final BaselineEnvironment NUMPY = new BaselineEnvironment("numpy", 1, "python3",
             BaselineServer.settings(1), List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"),
@@ -50,6 +52,30 @@ class BenchJsonTest {
         assertThat(numpy.get("engine").asText()).isEqualTo("numpy");
         assertThat(numpy.get("mode").asText()).isEqualTo("eager");
         assertThat(numpy.get("time_vs_ember_eager").asDouble()).isEqualTo(1.5);
+        assertBaselines(json.get("baselines"));
+    }
+
+    @Test
+    void serveRowsCarryApiBytesAndTheSpeedupOverNumpy() throws Exception {
+        var report = new ServingComparison.Report("AMD EPYC, 2 logical processors, Linux amd64", List.of(
+                new ServingResult(256, 1, "ember", "predictInto", "cpu", 800, 0),
+                new ServingResult(256, 1, "numpy", "forward", "cpu", 1200, Double.NaN)), List.of(NUMPY, NO_TORCH));
+
+        JsonNode json = parse(BenchServeCommand.JsonReport.of(report));
+
+        assertThat(json.get("machine").asText()).isEqualTo("AMD EPYC, 2 logical processors, Linux amd64");
+        JsonNode ember = json.get("results").get(0);
+        assertThat(ember.get("batch").asInt()).isEqualTo(256);
+        assertThat(ember.get("engine").asText()).isEqualTo("ember");
+        assertThat(ember.get("api").asText()).isEqualTo("predictInto");
+        assertThat(ember.get("us_per_call").asDouble()).isEqualTo(800);
+        assertThat(ember.get("calls_per_s").asDouble()).isEqualTo(1250);
+        assertThat(ember.get("bytes_per_call").asDouble()).isZero();
+        assertThat(ember.get("speedup_vs_numpy").asDouble()).isEqualTo(1.5);
+        JsonNode numpy = json.get("results").get(1);
+        assertThat(numpy.get("api").asText()).isEqualTo("forward");
+        assertThat(numpy.get("bytes_per_call").isNull()).isTrue();
+        assertThat(numpy.get("speedup_vs_numpy").asDouble()).isEqualTo(1.0);
         assertBaselines(json.get("baselines"));
     }
 

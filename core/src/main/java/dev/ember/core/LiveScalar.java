@@ -7,6 +7,8 @@ package dev.ember.core;
  * dev.ember.core.spi.Distribution, double, double, long, LiveScalar, int...)}) read {@link #value()}
  * when their kernel is issued, eagerly or in a replay. Advance it in a {@link Tracing#everyCall}
  * block so that replays advance it too. Not thread-safe: one per traced function and thread.
+ *
+ * <p><b>Threads.</b> Confined to the thread that runs the traced function that reads it.
  */
 public final class LiveScalar {
     private long whole;

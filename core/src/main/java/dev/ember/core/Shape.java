@@ -5,6 +5,8 @@ import java.util.Arrays;
 /**
  * An immutable tensor shape. Every dimension is at least 1 and the element count fits in an
  * {@code int} (the SPI addresses buffers with {@code int} offsets). A rank-0 shape is a scalar.
+ *
+ * <p><b>Threads.</b> Immutable: shared.
  */
 public final class Shape {
     private static final Shape SCALAR = new Shape(new int[0]);

@@ -21,6 +21,11 @@ import java.util.Arrays;
  * a closed tensor throws {@link IllegalStateException}. Operations never modify their inputs
  * except the explicitly in-place ones ({@code assign}, {@code copyFrom}, {@code fill}, the {@code ...Into}
  * methods writing to their output, the optimiser updates in {@link Updates}).
+ *
+ * <p><b>Threads.</b> Shared for reading: any number of threads may use one tensor as an input, read
+ * it to the host or make views of it at once. Writing it in place ({@code assign}, {@code
+ * copyFrom}, {@code fill}, the {@code ...Into} forms, optimiser updates) and closing it need the
+ * caller's own exclusion against every other use; closing is atomic and idempotent.
  */
 public final class Tensor implements AutoCloseable {
     private static final VarHandle CLOSED;
@@ -41,6 +46,8 @@ public final class Tensor implements AutoCloseable {
     private final boolean contiguous;
     /** Set once, by the close that wins the compare-and-set: only that close releases the storage. */
     private volatile boolean closed;
+    /** Where the elements start, made on first use. */
+    private Span span;
     /** The scope that will close this tensor, and where it sits there; touched only on that scope's thread. */
     Scope scope;
     int scopeSlot;
@@ -230,7 +237,11 @@ public final class Tensor implements AutoCloseable {
     /** Where this tensor's first element lives, for direct SPI calls. */
     public Span span() {
         checkOpen("span");
-        return new Span(storage.buffer(), offset);
+        Span s = span;
+        if (s == null) {   // made once and kept: a serving call asks for it on every request (a benign race: Span is immutable)
+            span = s = new Span(storage.buffer(), offset);
+        }
+        return s;
     }
 
     void checkOpen(String operation) {

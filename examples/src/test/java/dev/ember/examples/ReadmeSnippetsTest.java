@@ -75,7 +75,7 @@ class ReadmeSnippetsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"FirstTensors", "OneThreadBackend", "TrainNetwork", "TracedStep", "SaveAndResume"})
+    @ValueSource(strings = {"FirstTensors", "OneThreadBackend", "TrainNetwork", "TracedStep", "SaveAndResume", "ServePredictions"})
     public void theSnippetRuns(String program) throws Exception {
         // an implicitly declared class cannot be named in source: reach it by reflection
         Class<?> c = Class.forName(program);

@@ -46,5 +46,10 @@
  *     }
  * }
  * }</pre>
+ *
+ * <p><b>Threads.</b> A trained model serves predictions from any number of threads at once
+ * ({@code Model.predictInto}, allocation-free in steady state); training, tapes, optimisers,
+ * metrics and callbacks are confined to one thread. Each public type states its contract; the
+ * whole table is in {@code docs/ARCHITECTURE.md} ("Threads: what may be shared").
  */
 package dev.ember.nn;

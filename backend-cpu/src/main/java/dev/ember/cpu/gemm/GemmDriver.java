@@ -1,9 +1,10 @@
 package dev.ember.cpu.gemm;
 
+import dev.ember.cpu.kernels.IdlePool;
+import dev.ember.cpu.kernels.Parallel;
+
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
-
-import dev.ember.cpu.kernels.Parallel;
 
 /**
  * The Goto/BLIS loop nest, shared by F32 and F64 ({@link GemmPrecision}): for each {@code nc}-wide
@@ -32,7 +33,8 @@ final class GemmDriver {
     /**
      * At most this many rows of C (a single example's forward pass is one) run unpacked whatever the
      * work: packing B would cost as much as the product, which reads each element of B once per
-     * four rows and is bound by memory, not arithmetic, and it needs no per-thread pack buffers.
+     * four rows and is bound by memory, not arithmetic, and it needs no pack buffers. Fewer than
+     * four rows run unpacked at any width.
      */
     static final int FEW_ROWS = Integer.getInteger("ember.gemm.fewRows", 4);
 
@@ -41,7 +43,8 @@ final class GemmDriver {
     private final int mr;
     private final int nr;
     private final GemmBlocking blocking;
-    private final ThreadLocal<Workspace> workspaces;
+    /** Idle pack buffers: a call takes one for as long as it packs, so no thread keeps its own. */
+    private final IdlePool<Workspace> workspaces;
     /** An idle argument holder for a multi-threaded call; concurrent callers make their own. */
     private final AtomicReference<Call> spare = new AtomicReference<>();
 
@@ -51,7 +54,7 @@ final class GemmDriver {
         this.mr = precision.mr;
         this.nr = precision.nr;
         this.blocking = precision.blocking;
-        this.workspaces = ThreadLocal.withInitial(() -> new Workspace(precision));
+        this.workspaces = new IdlePool<>(2 * parallel.threads() + 2, () -> new Workspace(precision));
     }
 
     /** {@code C = alpha op(A) op(B) + beta C}; the arrays are {@code float[]} or {@code double[]} per the precision. */
@@ -65,36 +68,44 @@ final class GemmDriver {
             return;
         }
         long work = (long) m * n * k;
-        if (work <= SMALL_WORK || (!transB && n >= precision.lanes && (work <= SMALL_ROWS_WORK || m <= FEW_ROWS))) {
+        if (work <= SMALL_WORK
+                || (!transB && (m < 4 || n >= precision.lanes && (m <= FEW_ROWS || work <= SMALL_ROWS_WORK)))) {
             precision.small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int grid = GemmPartition.grid(m, n, k, parallel.threads(), mr, nr);
         int rows = grid >>> 16, cols = grid & 0xFFFF;
-        Object packedB = null;
-        if (n <= precision.lanes) {   // one vector wide: B packed once here, A read in place
-            Workspace ws = workspaces.get();
-            packedB = ws.b(k * precision.lanes);
-            precision.narrowPackB(transB, n, k, alpha, b, bOff, ldb, packedB);
-            if (rows == 1) {
-                precision.narrowRows(transA, 0, m, n, k, a, aOff, lda, packedB, beta, c, cOff, ldc, ws.edge);
-                return;
-            }
-        } else if (rows * cols == 1) {
+        if (n > precision.lanes && rows * cols == 1) {
             block(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, 0, m, 0, n);
             return;
         }
-        Call call = spare.getAndSet(null);
-        if (call == null) {
-            call = new Call();
-        }
+        Workspace narrow = n <= precision.lanes ? workspaces.take() : null;
         try {
-            call.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rows, cols);
-            call.packedB = packedB;
-            parallel.forEachPart(rows * cols, call);
+            Object packedB = null;
+            if (narrow != null) {   // one vector wide: B packed once here, A read in place
+                packedB = narrow.b(k * precision.lanes);
+                precision.narrowPackB(transB, n, k, alpha, b, bOff, ldb, packedB);
+                if (rows == 1) {
+                    precision.narrowRows(transA, 0, m, n, k, a, aOff, lda, packedB, beta, c, cOff, ldc, narrow.edge);
+                    return;
+                }
+            }
+            Call call = spare.getAndSet(null);
+            if (call == null) {
+                call = new Call();
+            }
+            try {
+                call.set(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rows, cols);
+                call.packedB = packedB;
+                parallel.forEachPart(rows * cols, call);
+            } finally {
+                call.clear();
+                spare.set(call);
+            }
         } finally {
-            call.clear();
-            spare.set(call);
+            if (narrow != null) {
+                workspaces.give(narrow);
+            }
         }
     }
 
@@ -111,7 +122,19 @@ final class GemmDriver {
         int mcMax = GemmBlocking.balanced(i1 - i0, blocking.mc(), mr);
         int ncMax = GemmBlocking.balanced(j1 - j0, blocking.nc(), nr);
         int msMax = Math.min(GemmBlocking.roundUp(i1 - i0, mcMax), Math.max(mcMax, blocking.ms() / mcMax * mcMax));
-        Workspace ws = workspaces.get();
+        Workspace ws = workspaces.take();
+        try {
+            blockWith(ws, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, i0, i1,
+                    j0, j1, kcMax, mcMax, ncMax, msMax);
+        } finally {
+            workspaces.give(ws);
+        }
+    }
+
+    private void blockWith(Workspace ws, boolean transA, boolean transB, int k, double alpha, Object a, int aOff,
+                           int lda, Object b, int bOff, int ldb, double beta, Object c, int cOff, int ldc,
+                           int i0, int i1, int j0, int j1, int kcMax, int mcMax, int ncMax, int msMax) {
+        GemmPrecision precision = this.precision;
         Object packedA = ws.a(msMax * kcMax);
         Object packedB = ws.b(kcMax * ncMax);
         for (int is = i0; is < i1; is += msMax) {
@@ -191,9 +214,14 @@ final class GemmDriver {
         public void accept(int part) {
             int row = part / cols, col = part % cols;
             if (packedB != null) {
-                precision.narrowRows(transA, GemmPartition.bound(row, rows, m, mr),
-                        GemmPartition.bound(row + 1, rows, m, mr), n, k, a, aOff, lda, packedB, beta, c, cOff, ldc,
-                        workspaces.get().edge);
+                Workspace ws = workspaces.take();
+                try {
+                    precision.narrowRows(transA, GemmPartition.bound(row, rows, m, mr),
+                            GemmPartition.bound(row + 1, rows, m, mr), n, k, a, aOff, lda, packedB, beta, c, cOff,
+                            ldc, ws.edge);
+                } finally {
+                    workspaces.give(ws);
+                }
                 return;
             }
             block(transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
@@ -202,7 +230,7 @@ final class GemmDriver {
         }
     }
 
-    /** One thread's pack buffers, grown on demand and kept. */
+    /** Pack buffers for one call at a time, grown on demand and kept. */
     private static final class Workspace {
         private final GemmPrecision precision;
         final Object edge;

@@ -12,6 +12,9 @@ public record Baseline(String engine, String script, List<String> pythons) {
     public static final Baseline NUMPY_TRAIN = new Baseline("numpy", "numpy_train_step.py", List.of("python3"));
     public static final Baseline TORCH_TRAIN = new Baseline("pytorch", "torch_train_step.py",
             List.of("python3", "/usr/bin/python3"));
+    public static final Baseline NUMPY_FORWARD = new Baseline("numpy", "numpy_forward.py", List.of("python3"));
+    public static final Baseline TORCH_FORWARD = new Baseline("pytorch", "torch_forward.py",
+            List.of("python3", "/usr/bin/python3"));
 
     public Baseline {
         if (pythons.isEmpty()) {

@@ -8,6 +8,7 @@ import dev.ember.core.spi.Backend;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -24,12 +25,26 @@ public final class GemmComparison {
                 throw new IllegalArgumentException("bench gemm: sizes, threads and dtypes must not be empty");
             }
             for (int t : threads) {
-                if (t < 1) {
-                    throw new IllegalArgumentException("bench gemm: thread counts must be >= 1, got " + t);
+                if (t < 1 || t > MAX_THREADS) {
+                    throw new IllegalArgumentException("bench gemm: thread counts must be in [1, " + MAX_THREADS
+                            + "], got " + t);
                 }
             }
             if (rounds < 1) {
                 throw new IllegalArgumentException("bench gemm: rounds must be >= 1, got " + rounds);
+            }
+            if ("cpu".equals(backend)) {   // its buffers are Java arrays: check them against the heap now
+                long heap = Runtime.getRuntime().maxMemory();
+                for (GemmShape s : shapes) {
+                    for (DType d : dtypes) {
+                        if (s.bytes(d.bytes()) > heap) {
+                            throw new IllegalArgumentException(String.format(Locale.ROOT, "bench gemm: %s %s needs"
+                                    + " %.1f GiB for A, B and C, more than the Java heap's %.1f GiB (raise it with"
+                                    + " -Xmx in EMBER_JAVA_OPTS)", s, d.name().toLowerCase(Locale.ROOT),
+                                    s.bytes(d.bytes()) / GIB, heap / GIB));
+                        }
+                    }
+                }
             }
         }
     }
@@ -44,6 +59,10 @@ public final class GemmComparison {
             baselines = List.copyOf(baselines);
         }
     }
+
+    /** The most threads a run may ask for (a guard against typos such as 20000 for 2). */
+    public static final int MAX_THREADS = 1024;
+    private static final double GIB = 1L << 30;
 
     /** Seconds of calls before timing each shape. */
     private static final double WARM_UP_SECONDS = 1;

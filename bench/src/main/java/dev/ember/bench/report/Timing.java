@@ -12,12 +12,17 @@ final class Timing {
             run.run();
         }
         double[] t = new double[reps];
-        for (int i = 0; i < reps; i++) {
+        time(run, t);
+        return median(t);
+    }
+
+    /** Runs {@code run} once per element of {@code seconds}, recording each run's wall time; allocates nothing. */
+    static void time(Runnable run, double[] seconds) {
+        for (int i = 0; i < seconds.length; i++) {
             long t0 = System.nanoTime();
             run.run();
-            t[i] = (System.nanoTime() - t0) * 1e-9;
+            seconds[i] = (System.nanoTime() - t0) * 1e-9;
         }
-        return median(t);
     }
 
     /**

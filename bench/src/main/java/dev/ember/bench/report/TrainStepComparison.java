@@ -26,8 +26,9 @@ public final class TrainStepComparison {
                 throw new IllegalArgumentException("bench train: networks and threads must not be empty");
             }
             for (int t : threads) {
-                if (t < 1) {
-                    throw new IllegalArgumentException("bench train: thread counts must be >= 1, got " + t);
+                if (t < 1 || t > GemmComparison.MAX_THREADS) {
+                    throw new IllegalArgumentException("bench train: thread counts must be in [1, "
+                            + GemmComparison.MAX_THREADS + "], got " + t);
                 }
             }
             if (rounds < 1) {

@@ -52,15 +52,30 @@ final class BatchNormExperiment implements Experiment {
         return "batchnorm: Fashion-MNIST 784-6x100-10, SGD+momentum at 0.01/0.1/1, with and without batch norm";
     }
 
+    private static int trainExamples(double scale) {
+        return scale < 1 ? Math.max(2000, (int) Math.round(TRAIN * scale)) : TRAIN;
+    }
+
+    private static int devExamples(double scale) {
+        return scale < 1 ? Math.max(1000, (int) Math.round(DEV * scale)) : DEV;
+    }
+
+    @Override
+    public LabData.FashionNeeds fashionNeeds(double scale) {
+        return new LabData.FashionNeeds(trainExamples(scale) + devExamples(scale), trainExamples(scale)
+                + " training + " + devExamples(scale) + " dev", false);
+    }
+
     @Override
     public ExperimentResult run(LabContext ctx) {
         long start = System.nanoTime();
-        Dataset all = LabData.fashion(ctx.dataDir(), true);
-        int nTrain = ctx.scale() < 1 ? Math.max(2000, (int) Math.round(TRAIN * ctx.scale())) : TRAIN;
-        int nDev = ctx.scale() < 1 ? Math.max(1000, (int) Math.round(DEV * ctx.scale())) : DEV;
+        Dataset all = LabData.fashionTraining(ctx, this);
+        int nTrain = trainExamples(ctx.scale());
+        int nDev = devExamples(ctx.scale());
         double fTrain = nTrain / (double) all.size();
         double fDev = nDev / (double) all.size();
-        Split.Parts parts = Split.of(all, fTrain, fDev, 1 - fTrain - fDev).seed(ctx.seed()).stratified(true).apply();
+        Split.Parts parts = Split.of(all, fTrain, fDev, Math.max(0, 1 - fTrain - fDev)).seed(ctx.seed())
+                .stratified(true).apply();
         Dataset train = parts.train();
         Dataset dev = parts.dev();
         int epochs = ctx.scaled(EPOCHS);

@@ -67,11 +67,25 @@ final class GradientsExperiment implements Experiment {
     }
 
     /** Runs the given groups of variants (a test runs a few again to see them reproduce). */
+    private static int trainExamples(double scale) {
+        return scale < 1 ? Math.max(1024, (int) Math.round(TRAIN * scale)) : TRAIN;
+    }
+
+    private static int devExamples(double scale) {
+        return scale < 1 ? Math.max(500, (int) Math.round(DEV * scale)) : DEV;
+    }
+
+    @Override
+    public LabData.FashionNeeds fashionNeeds(double scale) {
+        return new LabData.FashionNeeds(trainExamples(scale) + devExamples(scale), trainExamples(scale)
+                + " training + " + devExamples(scale) + " dev", false);
+    }
+
     ExperimentResult run(LabContext ctx, Map<String, List<DeepNet>> groups) {
         long start = System.nanoTime();
-        Dataset all = LabData.fashion(ctx.dataDir(), true);
-        int nTrain = ctx.scale() < 1 ? Math.max(1024, (int) Math.round(TRAIN * ctx.scale())) : TRAIN;
-        int nDev = ctx.scale() < 1 ? Math.max(500, (int) Math.round(DEV * ctx.scale())) : DEV;
+        Dataset all = LabData.fashionTraining(ctx, this);
+        int nTrain = trainExamples(ctx.scale());
+        int nDev = devExamples(ctx.scale());
         // split only the examples used: Fashion-MNIST's training file is already in random order
         Dataset used = all.slice(0, nTrain + nDev);
         double fDev = nDev / (double) used.size();

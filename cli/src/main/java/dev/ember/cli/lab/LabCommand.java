@@ -120,15 +120,13 @@ public final class LabCommand implements Callable<Integer> {
         if (!(s > 0 && s <= 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "lab: --scale must be in (0, 1], got " + s);
         }
-        if (save != null) {
-            try {   // fail before any training when the checkpoints could not be written
-                java.nio.file.Files.createDirectories(save);
-            } catch (java.io.IOException | UnsupportedOperationException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "lab: --save " + save
-                        + " cannot be created: " + e.getMessage());
-            }
-            if (!java.nio.file.Files.isWritable(save)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "lab: --save " + save + " is not writable");
+        // fail before any training when plots or checkpoints could not be written, or data is missing
+        probeWritable(out, "--out");
+        probeWritable(save, "--save");
+        for (Experiment e : chosen) {
+            LabData.FashionNeeds needs = e.fashionNeeds(s);
+            if (needs != null) {
+                LabData.checkFashion(data, e.name(), needs);
             }
         }
         Backend b = Backends.byName(backend != null ? backend : Backends.requestedName());
@@ -153,6 +151,20 @@ public final class LabCommand implements Callable<Integer> {
             o.flush();
         }
         return CommandLine.ExitCode.OK;
+    }
+
+    /** Creates {@code dir} and writes and deletes a file in it, so that a late write cannot fail for want of rights. */
+    private void probeWritable(Path dir, String option) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.delete(java.nio.file.Files.createTempFile(dir, ".ember-probe-", ".tmp"));
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "lab: " + option + " " + dir
+                    + " cannot be written: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
     }
 
     static String write(Object doc) {

@@ -31,6 +31,47 @@ final class LabData {
         }
     }
 
+    /**
+     * What an experiment needs of Fashion-MNIST.
+     *
+     * @param trainExamples training-set examples it needs at least
+     * @param breakdown     what they are for, e.g. "2000 training + 1000 dev"
+     * @param testSet       whether it reads the test set too
+     */
+    record FashionNeeds(int trainExamples, String breakdown, boolean testSet) {
+    }
+
+    /**
+     * Checks, from the files' headers only, that {@code dir} (null: the default) holds what an
+     * experiment needs; one line naming what is missing or short.
+     */
+    static void checkFashion(Path dir, String experiment, FashionNeeds needs) {
+        Path d = dir == null ? FASHION_DEFAULT : dir;
+        Path images = find(d, "train-images-idx3-ubyte");
+        find(d, "train-labels-idx1-ubyte");
+        if (needs.testSet()) {
+            find(d, "t10k-images-idx3-ubyte");
+            find(d, "t10k-labels-idx1-ubyte");
+        }
+        requireExamples(experiment, needs, IdxLoader.dimensions(images)[0], d);
+    }
+
+    /** Fashion-MNIST's training set, checked against what {@code experiment} needs at {@code ctx}'s scale. */
+    static Dataset fashionTraining(LabContext ctx, Experiment experiment) {
+        Dataset all = fashion(ctx.dataDir(), true);
+        requireExamples(experiment.name(), experiment.fashionNeeds(ctx.scale()), all.size(),
+                ctx.dataDir() == null ? FASHION_DEFAULT : ctx.dataDir());
+        return all;
+    }
+
+    private static void requireExamples(String experiment, FashionNeeds needs, int have, Path dir) {
+        if (have < needs.trainExamples()) {
+            throw new IllegalArgumentException("lab " + experiment + ": needs " + needs.trainExamples()
+                    + " Fashion-MNIST training examples (" + needs.breakdown() + "), the training set in " + dir
+                    + " has " + have);
+        }
+    }
+
     /** Fashion-MNIST's training or test set, pixels scaled to [0, 1], one-hot labels over 10 classes. */
     static Dataset fashion(Path dir, boolean train) {
         Path d = dir == null ? FASHION_DEFAULT : dir;

@@ -43,14 +43,27 @@ final class SoftmaxExperiment implements Experiment {
         return "softmax: Fashion-MNIST 784-25-12-10 with the tape API, Adam 1e-4, batches of 32, 10 epochs";
     }
 
+    /** The fraction of the training set a run at {@code scale} trains on. */
+    private static double kept(double scale) {
+        return scale < 1 ? Math.max(scale, 0.02) : 1;
+    }
+
+    /** Enough examples that the kept part holds each of the 10 classes. */
+    @Override
+    public LabData.FashionNeeds fashionNeeds(double scale) {
+        int needed = 10 * (int) Math.ceil(1 / kept(scale));
+        return new LabData.FashionNeeds(needed, String.format(java.util.Locale.ROOT,
+                "a stratified %.3g of them trains, and holds each of the 10 classes", kept(scale)), true);
+    }
+
     @Override
     public ExperimentResult run(LabContext ctx) {
         long start = System.nanoTime();
-        Dataset train = LabData.fashion(ctx.dataDir(), true);
+        Dataset train = LabData.fashionTraining(ctx, this);
         Dataset test = LabData.fashion(ctx.dataDir(), false);
         if (ctx.scale() < 1) {
             // shortened runs also train on a (stratified) part of the training set
-            double keep = Math.max(ctx.scale(), 0.02);
+            double keep = kept(ctx.scale());
             train = Split.of(train, keep, 0, 1 - keep).seed(ctx.seed()).stratified(true).apply().train();
         }
         int epochs = ctx.scaled(EPOCHS);

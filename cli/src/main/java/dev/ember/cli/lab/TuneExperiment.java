@@ -241,6 +241,12 @@ final class TuneExperiment implements Experiment {
 
     // ---------------------------------------------------------------- the run
 
+    /** The dev set and at least 2000 examples to train on, as shortened runs keep. */
+    @Override
+    public LabData.FashionNeeds fashionNeeds(double scale) {
+        return new LabData.FashionNeeds(DEV + 2000, DEV + " dev + at least 2000 training", true);
+    }
+
     @Override
     public ExperimentResult run(LabContext ctx) {
         long start = System.nanoTime();
@@ -261,7 +267,7 @@ final class TuneExperiment implements Experiment {
             throw new IllegalArgumentException("tune: -Dember.lab.tune.budget must be a positive number of seconds,"
                     + " got '" + budgetProperty + "'");
         }
-        Dataset all = LabData.fashion(ctx.dataDir(), true);
+        Dataset all = LabData.fashionTraining(ctx, this);
         double devFraction = DEV / (double) all.size();
         Split.Parts parts = Split.of(all, 1 - devFraction, devFraction, 0).seed(ctx.seed()).stratified(true).apply();
         Dataset train = parts.train();
@@ -271,8 +277,9 @@ final class TuneExperiment implements Experiment {
             dev = subset(dev, Math.max(1000, (int) Math.round(dev.size() * ctx.scale())), ctx.seed());
         }
         Standardizer standardizer = Standardizer.fit(train);   // the training split only
-        Dataset trainSet = smooth(standardizer.apply(train));
-        Dataset devSet = standardizer.apply(dev);
+        // stored in the training dtype: F32 keeps floats, half the heap, the same values on the device
+        Dataset trainSet = smooth(standardizer.apply(train, ctx.dtype()));
+        Dataset devSet = standardizer.apply(dev, ctx.dtype());
         int cores = Runtime.getRuntime().availableProcessors();
         boolean parallel = Backends.options(ctx.backend().name()).contains(THREADS) && cores > 1
                 && Boolean.parseBoolean(System.getProperty("ember.lab.tune.parallel", "true"));
@@ -444,9 +451,9 @@ final class TuneExperiment implements Experiment {
                 finalEpochs = grown;
             }
         }
-        Dataset labelled = concat(train, dev);
+        Dataset labelled = train.concat(dev);
         Standardizer finalStandardizer = Standardizer.fit(labelled);
-        Dataset labelledSet = smooth(finalStandardizer.apply(labelled));
+        Dataset labelledSet = smooth(finalStandardizer.apply(labelled, ctx.dtype()));
         ctx.progress().accept(String.format(Locale.ROOT, "  tune: winner %s (%s); retraining it for %d epochs on"
                         + " train + dev (%d examples) on %s", winner.name(), describe(winner.hyper()), finalEpochs,
                 labelledSet.size(), ctx.backend().name()));
@@ -458,7 +465,7 @@ final class TuneExperiment implements Experiment {
                     finalOutcome[0] = outcome;
                     ctx.saveVariant(model, "tune", "final");   // the search's product; its trials are throwaway
                     // the test set, read and evaluated once, for the winner only
-                    Dataset test = finalStandardizer.apply(testSet.apply(ctx.dataDir()));
+                    Dataset test = finalStandardizer.apply(testSet.apply(ctx.dataDir()), ctx.dtype());
                     testSize[0] = test.size();
                     testAccuracy[0] = accuracy(model, test);
                 });
@@ -573,7 +580,7 @@ final class TuneExperiment implements Experiment {
         for (int i = 0; i < y.length; i++) {
             y[i] = y[i] * (1 - LABEL_SMOOTHING) + LABEL_SMOOTHING / classes;
         }
-        return new Dataset(d.features(), d.featureShape(), y, d.labelShape());
+        return d.withLabels(y);
     }
 
     /** Weights and biases of a 784→h1→h2→10 network. */
@@ -672,16 +679,6 @@ final class TuneExperiment implements Experiment {
     private static Comparator<Map.Entry<Trial, Outcome>> byDevAccuracy() {
         return Comparator.comparingDouble((Map.Entry<Trial, Outcome> e) -> -e.getValue().devAccuracy())
                 .thenComparing(e -> e.getKey().name());
-    }
-
-    private static Dataset concat(Dataset a, Dataset b) {
-        double[] x = new double[a.features().length + b.features().length];
-        System.arraycopy(a.features(), 0, x, 0, a.features().length);
-        System.arraycopy(b.features(), 0, x, a.features().length, b.features().length);
-        double[] y = new double[a.labels().length + b.labels().length];
-        System.arraycopy(a.labels(), 0, y, 0, a.labels().length);
-        System.arraycopy(b.labels(), 0, y, a.labels().length, b.labels().length);
-        return new Dataset(x, a.featureShape(), y, a.labelShape());
     }
 
     private static Dataset subset(Dataset d, int n, long seed) {

@@ -50,6 +50,11 @@ import dev.ember.core.DType;
  *   <li>-0 is kept where IEEE keeps it: {@code fill}, copies, casts, strided copies, {@code NEG},
  *       {@code SIGN}, multiplication by a positive number, {@code sqrt(-0)} and {@code tanh(-0)} give -0.</li>
  * </ul>
+ *
+ * <p><b>Threads.</b> A backend is shared: every method may be called from many threads at once.
+ * One thread's calls take effect in the order it makes them; calls from different threads are not
+ * ordered against each other, so a thread that reads what another wrote needs a happens-before
+ * edge from that write (a {@code join}, an executor hand-over).
  */
 public interface Backend extends AutoCloseable {
     /** Number of abstract methods in this interface: the required tier, what a new backend has to implement. */

@@ -2,8 +2,13 @@ package dev.ember.core.spi;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Thread-safe counters a backend keeps for {@link Backend#memory()}; frees may come from the Cleaner thread. */
+/**
+ * Thread-safe counters a backend keeps for {@link Backend#memory()}; frees may come from the Cleaner thread.
+ * Each allocation and free is also a JFR event ({@code dev.ember.DeviceAllocation}, {@code dev.ember.DeviceFree})
+ * when a recording asks for it, and costs nothing more when none does.
+ */
 public final class BufferAccounting {
+    private final String backend;
     private final AtomicLong liveBuffers = new AtomicLong();
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong totalAllocations = new AtomicLong();
@@ -11,19 +16,28 @@ public final class BufferAccounting {
     private final AtomicLong hostToDevice = new AtomicLong();
     private final AtomicLong deviceToHost = new AtomicLong();
 
-    /** All counters at zero; a backend makes one for its lifetime. */
-    public BufferAccounting() {
+    /**
+     * All counters at zero; a backend makes one for its lifetime.
+     *
+     * @param backend the owning backend's {@link Backend#name()}, which its JFR events carry
+     */
+    public BufferAccounting(String backend) {
+        this.backend = backend;
     }
 
+    /** Counts a new buffer of {@code bytes}. */
     public void allocated(long bytes) {
-        liveBuffers.incrementAndGet();
-        liveBytes.addAndGet(bytes);
+        long buffers = liveBuffers.incrementAndGet();
+        long live = liveBytes.addAndGet(bytes);
         totalAllocations.incrementAndGet();
+        DeviceAllocationEvent.emit(backend, bytes, live, buffers);
     }
 
+    /** Counts a freed buffer of {@code bytes}. */
     public void freed(long bytes) {
-        liveBuffers.decrementAndGet();
-        liveBytes.addAndGet(-bytes);
+        long buffers = liveBuffers.decrementAndGet();
+        long live = liveBytes.addAndGet(-bytes);
+        DeviceFreeEvent.emit(backend, bytes, live, buffers);
     }
 
     public void reclaimedByCleaner() {

@@ -19,6 +19,7 @@ import java.util.Set;
  * prepared calls: no allocation, no validation, no per-operation bookkeeping.
  */
 public final class Plan implements AutoCloseable {
+    private final String function;
     private final Backend backend;
     private final Call[] calls;
     private final List<DeviceBuffer> owned;
@@ -30,7 +31,8 @@ public final class Plan implements AutoCloseable {
                         long temporaryBytes, long bufferBytes, int zeroFills) {
     }
 
-    private Plan(Backend backend, Call[] calls, List<DeviceBuffer> owned, Stats stats) {
+    private Plan(String function, Backend backend, Call[] calls, List<DeviceBuffer> owned, Stats stats) {
+        this.function = function;
         this.backend = backend;
         this.calls = calls;
         this.owned = owned;
@@ -80,7 +82,7 @@ public final class Plan implements AutoCloseable {
         List<DeviceBuffer> owned = assignment.buffers();
         Stats stats = new Stats(recorded.size(), ready.length, fused.fusedCalls(), temporaries.size(), owned.size(),
                 bytes(temporaries), bytes(owned), zeroFills);
-        return new Plan(backend, ready, owned, stats);
+        return new Plan(recording.function(), backend, ready, owned, stats);
     }
 
     private static long bytes(Iterable<DeviceBuffer> buffers) {
@@ -91,13 +93,17 @@ public final class Plan implements AutoCloseable {
         return n;
     }
 
-    /** Issues every call of the step. */
+    /** Issues every call of the step (a {@code dev.ember.PlanReplay} JFR event when a recording asks for one). */
     public void replay() {
         if (closed) {
             throw new IllegalStateException("plan: replay after close");
         }
+        PlanReplayEvent event = PlanReplayEvent.start();
         for (Call c : calls) {
             c.run(backend);
+        }
+        if (event != null) {
+            event.commit(function, backend.name(), calls.length, stats.bufferBytes());
         }
     }
 

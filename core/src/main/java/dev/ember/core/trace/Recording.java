@@ -44,6 +44,11 @@ public final class Recording implements Backend {
         this.function = function;
     }
 
+    /** The traced function's name. */
+    String function() {
+        return function;
+    }
+
     /** The backend the recorded calls run on. */
     public Backend target() {
         return target;

@@ -12,5 +12,5 @@ package dev.ember.core.conformance;
 public interface BackendConformance extends GemmConformance, ElementwiseConformance, ReductionConformance,
         ActivationConformance, BatchNormConformance, RandomConformance, OptimizerConformance, MemoryConformance,
         TensorApiConformance, DerivedOpsConformance, SpecialValuesConformance, ExpressionConformance,
-        TensorWriteConformance, TracingConformance, MemorySafetyConformance {
+        TensorWriteConformance, TracingConformance, FlightRecorderConformance, MemorySafetyConformance {
 }

@@ -33,7 +33,7 @@ import dev.ember.core.spi.UnaryOp;
 public final class ReferenceBackend implements Backend {
     static final String DEVICE = "scalar Java, one element at a time (core test-jar)";
 
-    private final BufferAccounting accounting = new BufferAccounting();
+    private final BufferAccounting accounting = new BufferAccounting(name());
     private final MemoryLimit memoryLimit;
 
     /** A reference backend limited only by the Java heap. */

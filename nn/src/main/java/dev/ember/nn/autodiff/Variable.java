@@ -21,6 +21,9 @@ import java.util.WeakHashMap;
  * watched} explicitly. Non-trainable variables (batch-norm running averages) behave like constants.
  *
  * <p>Close a variable (or the model owning it) to free its tensor.
+ *
+ * <p><b>Threads.</b> Its value is shared for reading, like a {@code Tensor}'s; assigning it (an
+ * optimiser step) is confined to the training thread and must not overlap with readers.
  */
 public final class Variable implements AutoCloseable {
     /** Maps a variable's tensor back to the variable, so the tape can recognise trainable reads. */

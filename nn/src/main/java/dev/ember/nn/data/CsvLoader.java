@@ -17,8 +17,12 @@ import java.util.List;
 /**
  * Reads a comma-separated file with a header row into a {@link Dataset}: every column but the label
  * column is a feature; the label column holds a number per row (a 0/1 class, a class index, or a
- * regression target). Numbers are parsed with {@link Double#parseDouble}, so values written with
- * full round-trip precision are read back exactly.
+ * regression target). Every cell is a finite decimal number ({@code -12}, {@code 0.5},
+ * {@code 3.0000000000000004}, {@code 1e-3}): {@code NaN}, {@code Infinity}, numbers beyond the
+ * double range such as {@code 1e999}, hexadecimal ({@code 0x1p3}) and Java suffixes ({@code 1d},
+ * {@code 2f}) are rejected with one line naming the file, the line, the column and the rule, unless
+ * {@link #allowNaN()} lets {@code NaN} stand for a missing feature. Values written with full
+ * round-trip precision are read back exactly.
  *
  * <pre>{@code
  * Dataset train = CsvLoader.load(Path.of("data_train.csv"), "y");          // labels [1]
@@ -29,6 +33,11 @@ public final class CsvLoader {
     private String labelColumn;
     private int classes;
     private char separator = ',';
+    private boolean allowNaN;
+
+    /** A finite decimal number: digits, an optional fraction and an optional exponent; nothing else. */
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
     private CsvLoader() {
     }
@@ -52,6 +61,16 @@ public final class CsvLoader {
         return this;
     }
 
+    /**
+     * Accept {@code NaN} (any case) in feature columns, e.g. for missing values a later step fills in.
+     * Labels stay finite numbers; infinities are never accepted.
+     */
+    public CsvLoader allowNaN() {
+        this.allowNaN = true;
+        return this;
+    }
+
+    /** The column separator (default {@code ','}). */
     public CsvLoader separator(char c) {
         this.separator = c;
         return this;
@@ -112,14 +131,23 @@ public final class CsvLoader {
                 double[] row = new double[width];
                 int k = 0;
                 for (int c = 0; c < cells.length; c++) {
-                    double v = parse(cells[c], source, lineNo, names[c]);
+                    double v = parse(cells[c], source, lineNo, names[c], allowNaN && c != label);
                     if (c == label) {
+                        if (classes > 0 && (v != Math.rint(v) || v < 0 || v >= classes)) {
+                            throw new IllegalArgumentException("csv: " + source + " line " + lineNo + ", column '"
+                                    + names[c] + "': label " + cells[c] + " is not a class index in [0, " + classes
+                                    + ")");
+                        }
                         labels.add(v);
                     } else {
                         row[k++] = v;
                     }
                 }
                 rows.add(row);
+                if ((long) rows.size() * width > IdxLoader.MAX_ARRAY_LENGTH) {
+                    throw new IllegalArgumentException("csv: " + source + " line " + lineNo + ": more than "
+                            + IdxLoader.MAX_ARRAY_LENGTH + " feature values, the most one Java array holds");
+                }
             }
             if (rows.isEmpty()) {
                 throw new IllegalArgumentException("csv: " + source + " has a header but no rows");
@@ -131,12 +159,7 @@ public final class CsvLoader {
             if (classes > 0) {
                 int[] idx = new int[labels.size()];
                 for (int i = 0; i < idx.length; i++) {
-                    double v = labels.get(i);
-                    if (v != Math.rint(v)) {
-                        throw new IllegalArgumentException("csv: " + source + " row " + (i + 1) + ": label " + v
-                                + " is not a class index");
-                    }
-                    idx[i] = (int) v;
+                    idx[i] = (int) (double) labels.get(i);   // checked when read
                 }
                 return new Dataset(features, Shape.of(width), Dataset.oneHot(idx, classes), Shape.of(classes));
             }
@@ -166,12 +189,20 @@ public final class CsvLoader {
         return s.startsWith("\uFEFF") ? s.substring(1) : s;
     }
 
-    private static double parse(String cell, String source, int line, String column) {
-        try {
-            return Double.parseDouble(cell);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("csv: " + source + " line " + line + ", column '" + column
-                    + "': '" + cell + "' is not a number");
+    private static double parse(String cell, String source, int line, String column, boolean nanAllowed) {
+        if (nanAllowed && cell.equalsIgnoreCase("nan")) {
+            return Double.NaN;
         }
+        if (!DECIMAL.matcher(cell).matches()) {
+            throw new IllegalArgumentException("csv: " + source + " line " + line + ", column '" + column
+                    + "': '" + cell + "' is not a finite decimal number" + (cell.equalsIgnoreCase("nan")
+                    ? " (NaN is accepted in features only with CsvLoader.allowNaN())" : ""));
+        }
+        double v = Double.parseDouble(cell);
+        if (Double.isInfinite(v)) {
+            throw new IllegalArgumentException("csv: " + source + " line " + line + ", column '" + column
+                    + "': '" + cell + "' is beyond the range of a double");
+        }
+        return v;
     }
 }

@@ -42,8 +42,8 @@ public final class DeviceLoader implements AutoCloseable {
     public void load(int[] permutation) {
         if (permutation == null) {
             if (!loadedInOrder) {
-                write(features, data.features(), data.featureShape().size(), null);
-                write(labels, data.labels(), data.labelShape().size(), null);
+                write(features, data.store(), data.featureShape().size(), null);
+                write(labels, new Features.Doubles(data.labels()), data.labelShape().size(), null);
                 loadedInOrder = true;
             }
             return;
@@ -52,29 +52,32 @@ public final class DeviceLoader implements AutoCloseable {
             throw new IllegalArgumentException("loader: permutation of " + permutation.length + " for "
                     + data.size() + " examples");
         }
-        write(features, data.features(), data.featureShape().size(), permutation);
-        write(labels, data.labels(), data.labelShape().size(), permutation);
+        write(features, data.store(), data.featureShape().size(), permutation);
+        write(labels, new Features.Doubles(data.labels()), data.labelShape().size(), permutation);
         loadedInOrder = false;
     }
 
-    private void write(Tensor target, double[] values, int per, int[] order) {
+    /** Gathers the examples in {@code order} (null: as stored) into one array of the dtype and copies it. */
+    private void write(Tensor target, Features values, int per, int[] order) {
         int n = data.size();
         if (dtype == DType.F64) {
-            double[] staged = order == null ? values : new double[values.length];
-            if (order != null) {
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(values, order[i] * per, staged, i * per, per);
-                }
+            if (order == null && values instanceof Features.Doubles d) {
+                target.copyFrom(d.values());
+                return;
+            }
+            double[] staged = new double[values.length()];
+            for (int i = 0; i < n; i++) {
+                values.copy((order == null ? i : order[i]) * per, staged, i * per, per);
             }
             target.copyFrom(staged);
         } else {
-            float[] staged = new float[values.length];
+            if (order == null && values instanceof Features.Floats f) {
+                target.copyFrom(f.values());
+                return;
+            }
+            float[] staged = new float[values.length()];
             for (int i = 0; i < n; i++) {
-                int src = (order == null ? i : order[i]) * per;
-                int dst = i * per;
-                for (int k = 0; k < per; k++) {
-                    staged[dst + k] = (float) values[src + k];
-                }
+                values.copy((order == null ? i : order[i]) * per, staged, i * per, per);
             }
             target.copyFrom(staged);
         }

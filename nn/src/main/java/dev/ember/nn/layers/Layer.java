@@ -13,6 +13,9 @@ import java.util.List;
  * A building block of a {@link dev.ember.nn.model.Sequential} model. Inputs are {@code [batch, ...]};
  * shapes passed to {@link #build} exclude the batch axis. Forward passes use the recording ops of
  * {@link dev.ember.nn.ops.F}, so a layer is differentiated by the tape without extra code.
+ *
+ * <p><b>Threads.</b> As its model's: {@code forward(x, false)} may run on many threads at once;
+ * building, training and closing are confined to one thread.
  */
 public abstract class Layer implements AutoCloseable {
     private String name;

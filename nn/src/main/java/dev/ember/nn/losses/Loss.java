@@ -11,6 +11,9 @@ import dev.ember.core.Tensor;
  * and {@code CrossEntropyLoss}, or Keras with {@code from_logits=True}); so a classifier ends in a
  * plain {@code Dense} layer, never in a sigmoid or softmax. {@link #predictions} applies that same
  * activation to the outputs: it is what {@code Model.predict} returns and what metrics see.
+ *
+ * <p><b>Threads.</b> The built-in losses hold no state and may be shared; {@link #predictions} runs on
+ * serving threads at once. An implementation used for serving must allow that too.
  */
 public interface Loss {
     String name();

@@ -5,6 +5,8 @@ import dev.ember.core.Tensor;
 /**
  * A metric averaged over examples. {@link #batchTotal} returns, on the device, the metric summed
  * over the batch's examples, so the training loop can accumulate without reading back every step.
+ *
+ * <p><b>Threads.</b> Used by the training and evaluation loop on one thread at a time.
  */
 public interface Metric {
     String name();

@@ -35,6 +35,13 @@ import java.util.Map;
  * A trainable network: configuration (backend, dtype, seed), compilation (optimiser, loss, metrics,
  * L2), and the training API ({@link #fit}, {@link #evaluate}, {@link #predict}, {@link #trainStep}).
  * Subclasses define the forward pass.
+ *
+ * <p><b>Threads.</b> Serving is shared: {@link #predict}, {@link #predictInto}, {@link
+ * #predictClass}, {@link #predictClasses}, {@link #warmUp} and {@code call(x, false)} may run on
+ * any number of threads at once, and give the bits one thread gets. Everything else
+ * (configuration, {@code compile}, {@code fit}, {@code trainStep}, {@code evaluate}, {@code save},
+ * {@code restore}, {@code close}) is confined to one thread at a time and must not overlap with
+ * predictions: train, then hand the model to the serving threads (an executor, a volatile field).
  */
 public abstract class Model implements AutoCloseable {
     private Backend backend;
@@ -185,7 +192,7 @@ public abstract class Model implements AutoCloseable {
      */
     public StepResult trainStep(Tensor x, Tensor y) {
         requireCompiled("trainStep");
-        ensureBuilt(x);
+        ensureBuilt("trainStep", x);
         List<Variable> params = trainableVariables();
         try (GradientTape tape = new GradientTape()) {
             Tensor out = call(x, true);
@@ -255,7 +262,7 @@ public abstract class Model implements AutoCloseable {
         if (examples < 1) {
             throw new IllegalArgumentException("testStep: examples must be >= 1, got " + examples);
         }
-        ensureBuilt(x);
+        ensureBuilt("testStep", x);
         try (Scope scope = Scope.open()) {
             Tensor out = call(x, false);
             checkLabels(out, y);
@@ -324,7 +331,7 @@ public abstract class Model implements AutoCloseable {
      * outputs. The caller owns the result.
      */
     public Tensor predict(Tensor x) {
-        ensureBuilt(x);
+        ensureBuilt("predict", x);
         try (Scope scope = Scope.open()) {
             Tensor out = call(x, false);
             Tensor p = loss == null ? out : loss.predictions(out);
@@ -334,10 +341,22 @@ public abstract class Model implements AutoCloseable {
 
     /** Predictions ({@link #predict(Tensor)}) for host rows, as host rows. */
     public double[][] predict(double[][] rows) {
+        if (rows == null) {
+            throw new IllegalArgumentException("predict: rows must not be null");
+        }
         if (rows.length == 0) {
             return new double[0][];
         }
-        int w = rows[0].length;
+        int w = rows[0] == null ? 0 : rows[0].length;
+        for (int i = 0; i < rows.length; i++) {   // checked before anything is allocated
+            if (rows[i] == null || rows[i].length == 0) {
+                throw new IllegalArgumentException("predict: row " + i + " is " + (rows[i] == null ? "null" : "empty"));
+            }
+            if (rows[i].length != w) {
+                throw new IllegalArgumentException("predict: rows must all hold the same number of values: row 0 has "
+                        + w + ", row " + i + " has " + rows[i].length);
+            }
+        }
         double[] flat = new double[rows.length * w];
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(rows[i], 0, flat, i * w, w);
@@ -576,7 +595,14 @@ public abstract class Model implements AutoCloseable {
 
     // ---------------------------------------------------------------- helpers
 
-    private void ensureBuilt(Tensor x) {
+    private void ensureBuilt(String op, Tensor x) {
+        if (x == null) {
+            throw new IllegalArgumentException(op + ": x must not be null");
+        }
+        if (x.rank() < 2) {
+            throw new IllegalArgumentException(op + ": x must be [batch, features...], got shape " + x.shape()
+                    + " (one example is [1, " + join(x.shape()) + "])");
+        }
         int[] d = x.shape().dims();
         ensureBuilt(Shape.of(java.util.Arrays.copyOfRange(d, 1, d.length)));
     }

@@ -15,6 +15,8 @@ import java.util.Map;
  * Updates variables in place from their gradients with one fused kernel per variable per step
  * ({@link dev.ember.core.Updates}). Per-variable state (velocities, moments) is created on the first
  * step and freed by {@link #close()}. Conventions follow deeplearning.ai: {@code v = βv + (1-β)g}.
+ *
+ * <p><b>Threads.</b> Confined to the training thread: it holds per-step state (moments, step count).
  */
 public abstract class Optimizer implements AutoCloseable {
     private final String name;

@@ -2,7 +2,7 @@ package dev.ember.nn.train;
 
 import java.util.Map;
 
-/** Hooks into {@code fit}; every method has an empty default. */
+/** Hooks into {@code fit}; every method has an empty default. Called on the training thread only. */
 public interface Callback {
     /** Called first by {@code fit} with the model it trains (checkpoints and early stopping need it). */
     default void setModel(dev.ember.nn.model.Model model) {

@@ -12,7 +12,8 @@ import java.util.Map;
  * {@code Metrics.binaryAccuracy()} and {@code Metrics.categoricalAccuracy()}), the same with a
  * {@code val_} prefix when {@code fit} has validation data ({@code val_loss}, {@code val_accuracy}),
  * and {@code lr} (the epoch's learning rate). Asking for a key it does not have is an error that
- * lists the keys it has, so a misspelt key fails instead of reading as NaN.
+ * lists the keys it has, so a misspelt key fails instead of reading as NaN. Written by the training
+ * thread; read it after {@code fit} returns.
  */
 public final class History {
     private final Map<String, List<Double>> series = new LinkedHashMap<>();

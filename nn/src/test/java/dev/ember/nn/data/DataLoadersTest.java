@@ -108,7 +108,7 @@ class DataLoadersTest {
 
         Path shortFile = dir.resolve("short");
         write(shortFile, idx(0x08, new int[] {5}, new byte[] {1, 2}), true);
-        assertThatThrownBy(() -> IdxLoader.read(shortFile)).hasMessageContaining("ends before");
+        assertThatThrownBy(() -> IdxLoader.read(shortFile)).hasMessageContaining("ends after 2 of the 5 bytes");
         Path notIdx = dir.resolve("text");
         Files.writeString(notIdx, "hello world");
         assertThatThrownBy(() -> IdxLoader.read(notIdx)).hasMessageContaining("magic");
