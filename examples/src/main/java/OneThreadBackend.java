@@ -11,5 +11,5 @@ void main() {
         IO.println(Arrays.toString(x.exp().toFloatArray()));
     }
     // Backends.open("cpu", Map.of("thread", "1")) throws BackendUnavailableException:
-    //   backend 'cpu': unknown option thread='1'; valid options: spinMicros, threads
+    //   backend 'cpu': unknown option thread='1'; valid options: memoryLimit, spinMicros, threads
 }
