@@ -506,6 +506,29 @@ public final class OpenClBackend implements Backend {
                 .run(grid.linear(length), grid.local());
     }
 
+    /** Up to four tensors per launch ({@code ember_adam4}); an unused slot repeats tensor 0's spans with no elements. */
+    @Override
+    public void adamUpdates(Span[] params, Span[] grads, Span[] ms, Span[] vs, int[] lengths, double lr,
+                            double beta1, double beta2, double eps, int step, double weightDecay) {
+        for (int i = 0; i < params.length; i++) {
+            checks.vectors("adamUpdates", lengths[i], params[i], grads[i], ms[i], vs[i]);
+        }
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        for (int first = 0; first < params.length; first += 4) {
+            ClKernel.Launch args = kernels(params[first]).get("ember_adam4").args();
+            int total = 0;
+            for (int slot = 0; slot < 4; slot++) {
+                int i = first + slot < params.length ? first + slot : first;
+                int n = first + slot < params.length ? lengths[i] : 0;
+                args.span(params[i]).span(grads[i]).span(ms[i]).span(vs[i]).i(n);
+                total += n;
+            }
+            args.real(lr).real(beta1).real(beta2).real(eps).real(bc1).real(bc2).real(weightDecay)
+                    .run(grid.linear(total), grid.local());
+        }
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     @Override

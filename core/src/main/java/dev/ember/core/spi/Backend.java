@@ -61,7 +61,7 @@ public interface Backend extends AutoCloseable {
     int SPI_METHODS = 20;
 
     /** Number of {@code default} methods: the derived tier, composed in {@link DerivedOps}. */
-    int DERIVED_METHODS = 13;
+    int DERIVED_METHODS = 14;
 
     /** The provider name: {@code cpu}, {@code opencl}, {@code cuda}. */
     String name();
@@ -273,6 +273,17 @@ public interface Backend extends AutoCloseable {
     default void adamUpdate(Span param, Span grad, Span m, Span v, int length, double lr, double beta1, double beta2,
                             double eps, int step, double weightDecay) {
         DerivedOps.adamUpdate(this, param, grad, m, v, length, lr, beta1, beta2, eps, step, weightDecay);
+    }
+
+    /**
+     * {@link #adamUpdate} on several tensors with one set of hyper-parameters, as if called on each in
+     * turn (a traced step's whole update, grouped by the tracer): tensor {@code i} is {@code
+     * params[i], grads[i], ms[i], vs[i]} of {@code lengths[i]} elements, and no span of one overlaps
+     * a span of another. A backend overrides it to launch once instead of once per tensor.
+     */
+    default void adamUpdates(Span[] params, Span[] grads, Span[] ms, Span[] vs, int[] lengths, double lr,
+                             double beta1, double beta2, double eps, int step, double weightDecay) {
+        DerivedOps.adamUpdates(this, params, grads, ms, vs, lengths, lr, beta1, beta2, eps, step, weightDecay);
     }
 
 }

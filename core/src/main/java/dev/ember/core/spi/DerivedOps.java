@@ -250,6 +250,13 @@ public final class DerivedOps {
         }
     }
 
+    public static void adamUpdates(Backend b, Span[] params, Span[] grads, Span[] ms, Span[] vs, int[] lengths,
+                                   double lr, double beta1, double beta2, double eps, int step, double weightDecay) {
+        for (int i = 0; i < params.length; i++) {
+            b.adamUpdate(params[i], grads[i], ms[i], vs[i], lengths[i], lr, beta1, beta2, eps, step, weightDecay);
+        }
+    }
+
     /**
      * {@code average = beta * average + (1 - beta) * value}; {@code work} may be {@code value}.
      */

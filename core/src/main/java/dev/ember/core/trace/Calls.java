@@ -320,6 +320,14 @@ public final class Calls {
         private final double alpha;
         private final int length;
 
+        /**
+         * The ReLU as the unary primitive it equals bit for bit, {@code max(x, 0)} (NaN kept, −0 made
+         * +0, as the SPI defines both), so element-wise fusion can take it in; null for the others.
+         */
+        Unary asUnary() {
+            return act == Activation.RELU ? new Unary(UnaryOp.MAX_SCALAR, 0, spans[0], spans[1], length) : null;
+        }
+
         public ActivationForward(Activation act, double alpha, Span x, Span y, int length) {
             super("activation " + act, spans(x, y), access(READ, WRITE), extents(length, length));
             this.act = act;
@@ -680,6 +688,86 @@ public final class Calls {
         @Override
         Call on(Span[] s) {
             return new Adam(s[0], s[1], s[2], s[3], length, lr, beta1, beta2, eps, step, weightDecay);
+        }
+
+        /** Whether {@code other} has the same hyper-parameters (the same live rate and step). */
+        boolean sameSettings(Adam other) {
+            return lr == other.lr && step == other.step && Double.compare(beta1, other.beta1) == 0
+                    && Double.compare(beta2, other.beta2) == 0 && Double.compare(eps, other.eps) == 0
+                    && Double.compare(weightDecay, other.weightDecay) == 0;
+        }
+    }
+
+    /**
+     * Several {@link Adam} calls with one set of hyper-parameters as one {@code adamUpdates} call
+     * (spans: param, grad, m, v of each tensor in turn), made by {@link UpdateGrouping}.
+     */
+    public static final class AdamGroup extends Call {
+        private final Adam settings;
+        private final int[] lengths;
+        private final Span[] params;
+        private final Span[] grads;
+        private final Span[] ms;
+        private final Span[] vs;
+
+        private AdamGroup(Adam settings, int[] lengths, Span[] s) {
+            super("adamUpdates", s, groupAccess(lengths.length), groupExtents(lengths));
+            this.settings = settings;
+            this.lengths = lengths;
+            int k = lengths.length;
+            params = new Span[k];
+            grads = new Span[k];
+            ms = new Span[k];
+            vs = new Span[k];
+            for (int i = 0; i < k; i++) {
+                params[i] = s[4 * i];
+                grads[i] = s[4 * i + 1];
+                ms[i] = s[4 * i + 2];
+                vs[i] = s[4 * i + 3];
+            }
+        }
+
+        /** {@code group} (two or more calls with {@link Adam#sameSettings}) as one call. */
+        static AdamGroup of(java.util.List<Adam> group) {
+            int[] lengths = new int[group.size()];
+            Span[] s = new Span[4 * group.size()];
+            for (int i = 0; i < lengths.length; i++) {
+                Adam a = group.get(i);
+                lengths[i] = a.length;
+                System.arraycopy(a.spans, 0, s, 4 * i, 4);
+            }
+            return new AdamGroup(group.getFirst(), lengths, s);
+        }
+
+        private static Call.Access[] groupAccess(int k) {
+            Call.Access[] a = new Call.Access[4 * k];
+            for (int i = 0; i < k; i++) {
+                a[4 * i] = UPDATE;
+                a[4 * i + 1] = READ;
+                a[4 * i + 2] = UPDATE;
+                a[4 * i + 3] = UPDATE;
+            }
+            return a;
+        }
+
+        private static int[] groupExtents(int[] lengths) {
+            int[] e = new int[4 * lengths.length];
+            for (int i = 0; i < e.length; i++) {
+                e[i] = lengths[i / 4];
+            }
+            return e;
+        }
+
+        @Override
+        public void run(Backend b) {
+            Adam a = settings;
+            b.adamUpdates(params, grads, ms, vs, lengths, a.lr.value(), a.beta1, a.beta2, a.eps,
+                    (int) a.step.longValue(), a.weightDecay);
+        }
+
+        @Override
+        Call on(Span[] s) {
+            return new AdamGroup(settings, lengths, s);
         }
     }
 }

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Fuses each run of consecutive unary and binary calls over one grid into a single
+ * Fuses each run of consecutive unary and binary calls (a ReLU counts: it is {@code max(x, 0)})
+ * over one grid into a single
  * {@link Calls.Evaluate}: values passed between the calls of a run become expression nodes, and a
  * temporary that nothing after the run touches is never written to memory at all. Each node keeps
  * the primitive's rounding, so the fused step computes what the recorded calls computed.
@@ -31,14 +32,14 @@ final class ElementwiseFusion {
         int i = 0;
         while (i < calls.size()) {
             Call first = calls.get(i);
-            if (!(first instanceof Calls.Unary || first instanceof Calls.Binary)) {
+            if (elementwise(first) == null) {
                 out.add(first);
                 i++;
                 continue;
             }
             Run run = new Run();
             int j = i;
-            while (j < calls.size() && run.tryAdd(calls.get(j))) {
+            while (j < calls.size() && elementwise(calls.get(j)) != null && run.tryAdd(elementwise(calls.get(j)))) {
                 j++;
             }
             if (j - i >= 2) {
@@ -54,6 +55,14 @@ final class ElementwiseFusion {
             i = j;
         }
         return new Result(out, fused);
+    }
+
+    /** {@code c} as a unary or binary primitive (a ReLU is one), or null. */
+    private static Call elementwise(Call c) {
+        if (c instanceof Calls.Unary || c instanceof Calls.Binary) {
+            return c;
+        }
+        return c instanceof Calls.ActivationForward a ? a.asUnary() : null;
     }
 
     /** One run being fused: its grid, nodes, external inputs and the buffers it writes. */

@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * A recorded step made ready to replay: the calls, without the initialisers of state the step
- * created ({@link StateInitialisers}) and after fusion, over buffers that are allocated once. Temporaries (buffers the step allocated and released) share memory when their live ranges
+ * created ({@link StateInitialisers}), after fusion and with each optimiser's updates grouped into
+ * one call ({@link UpdateGrouping}), constant fills done once ({@link ConstantFills}), over buffers that are allocated once. Temporaries (buffers the step allocated and released) share memory when their live ranges
  * do not overlap; a buffer that relied on being zero when it was allocated is zero-filled where its
  * life begins, since a reused buffer holds the previous step's data. A replay is a loop over
  * prepared calls: no allocation, no validation, no per-operation bookkeeping.
@@ -56,10 +57,18 @@ public final class Plan implements AutoCloseable {
         }
         List<Call> stepCalls = StateInitialisers.drop(recorded, state);
         ElementwiseFusion.Result fused = ElementwiseFusion.fuse(stepCalls, temporaries);
-        List<Call> calls = fused.calls();
+        ConstantFills.Result hoisted = ConstantFills.hoist(UpdateGrouping.group(fused.calls()), temporaries);
+        List<Call> calls = hoisted.calls();
+        Set<DeviceBuffer> constants = hoisted.constants().keySet();
+        Set<DeviceBuffer> reused = Collections.newSetFromMap(new IdentityHashMap<>());   // temporaries sharing memory
+        for (DeviceBuffer b : temporaries) {
+            if (!constants.contains(b)) {
+                reused.add(b);
+            }
+        }
 
         Set<DeviceBuffer> fresh = Collections.newSetFromMap(new IdentityHashMap<>());
-        fresh.addAll(temporaries);
+        fresh.addAll(reused);
         for (DeviceBuffer b : outputs) {
             if (traced.contains(b)) {
                 fresh.add(b);
@@ -68,18 +77,20 @@ public final class Plan implements AutoCloseable {
         List<Call> zeroed = ZeroFill.insert(calls, fresh);
         int zeroFills = zeroed.size() - calls.size();
 
-        BufferAssignment assignment = BufferAssignment.assign(zeroed, temporaries);
+        BufferAssignment assignment = BufferAssignment.assign(zeroed, reused);
         Call[] ready = new Call[zeroed.size()];
         for (int i = 0; i < ready.length; i++) {
             ready[i] = assignment.remap(zeroed.get(i));
         }
         Backend backend = recording.target();
-        for (DeviceBuffer b : temporaries) {
+        for (DeviceBuffer b : reused) {
             if (!assignment.isUsed(b)) {
                 backend.free(b);
             }
         }
-        List<DeviceBuffer> owned = assignment.buffers();
+        hoisted.constants().values().forEach(fill -> fill.run(backend));   // once, for every replay
+        List<DeviceBuffer> owned = new ArrayList<>(assignment.buffers());
+        owned.addAll(constants);
         Stats stats = new Stats(recorded.size(), ready.length, fused.fusedCalls(), temporaries.size(), owned.size(),
                 bytes(temporaries), bytes(owned), zeroFills);
         return new Plan(recording.function(), backend, ready, owned, stats);

@@ -211,6 +211,34 @@ public interface DerivedOpsConformance extends ConformanceBase {
                         weightDecay));
     }
 
+    @ParameterizedTest(name = "weightDecay={0}")
+    @MethodSource("dev.ember.core.conformance.DerivedOpsConformance#adamCases")
+    default void overrideOfAdamUpdatesMatchesTheComposition(double weightDecay, DType dt) {
+        int[] lengths = {1031, 5, 256, 1, 77, 300};   // more than one launch's worth where a backend groups by four
+        int k = lengths.length;
+        double[][] initial = new double[4 * k][];
+        for (int i = 0; i < k; i++) {
+            initial[4 * i] = data(dt, 40 + i, lengths[i], -1, 1);
+            initial[4 * i + 1] = data(dt, 50 + i, lengths[i], -1, 1);
+            initial[4 * i + 2] = data(dt, 60 + i, lengths[i], -0.1, 0.1);
+            initial[4 * i + 3] = data(dt, 70 + i, lengths[i], 0, 0.01);
+        }
+        compare("adamUpdates wd=" + weightDecay, dt, initial,
+                (b, s) -> b.adamUpdates(every(s, 0), every(s, 1), every(s, 2), every(s, 3), lengths, 0.1, 0.9, 0.999,
+                        1e-3, 3, weightDecay),
+                (b, s) -> DerivedOps.adamUpdates(b, every(s, 0), every(s, 1), every(s, 2), every(s, 3), lengths, 0.1,
+                        0.9, 0.999, 1e-3, 3, weightDecay));   // Adam on each tensor in turn
+    }
+
+    /** Spans {@code first}, {@code first + 4}, ...: one role of each tensor in a grouped update. */
+    private static Span[] every(Span[] s, int first) {
+        Span[] r = new Span[s.length / 4];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = s[4 * i + first];
+        }
+        return r;
+    }
+
     // ---------------------------------------------------------------- fused expressions
 
     @ParameterizedTest(name = "{0}")

@@ -133,6 +133,47 @@ public interface TracingConformance extends ConformanceBase {
     }
 
     @Test
+    default void aReluInsideAnElementwiseRunIsFusedAndKeepsItsSpecialValues() {
+        Function<Tensor[], Tensor[]> body = in -> {
+            try (Scope scope = Scope.open()) {
+                return new Tensor[] {scope.keep(in[0].mul(2).relu().add(1))};
+            }
+        };
+        double[] x = {-1, 3, -0.0, Double.NaN, Double.NEGATIVE_INFINITY, 0.25};
+        try (TracedFunction f = Tracing.function("relu run", body)) {
+            Tensor in = Host.tensor(backend(), DType.F64, x, 6);
+            double[] eager = values(body.apply(new Tensor[] {in})[0]);
+            f.call(in);
+            assertThat(values(f.call(in)[0])).as("replay").containsExactly(eager);
+            assertThat(eager).containsExactly(1, 7, 1, Double.NaN, 1, 1.5);
+            assertThat(f.profile(1)).as("mul, relu and add in one evaluate").hasSize(1);
+        }
+    }
+
+    @Test
+    default void aConstantFillIsDoneOnceAndAFillLaterWrittenIsRedoneEveryReplay() {
+        Function<Tensor[], Tensor[]> body = in -> {
+            try (Scope scope = Scope.open()) {
+                Tensor twos = Tensor.full(in[0].backend(), DType.F64, 2, 3);   // filled, then only read: a constant
+                Tensor acc = Tensor.full(in[0].backend(), DType.F64, 1, 3);    // filled, then accumulated into
+                Elementwise.binaryInto(BinaryOp.ADD, acc, in[0], acc);
+                return new Tensor[] {scope.keep(in[0].mul(twos).add(acc)), scope.keep(acc)};
+            }
+        };
+        try (TracedFunction f = Tracing.function("constants", body)) {
+            for (double[] x : new double[][] {{1, 2, 3}, {-1, 0, 4}, {5, 5, 5}, {0, 0, 0}}) {
+                Tensor[] out = f.call(Host.tensor(backend(), DType.F64, x, 3));
+                assertThat(values(out[0])).as("3x + 1 at %s", java.util.Arrays.toString(x))
+                        .containsExactly(3 * x[0] + 1, 3 * x[1] + 1, 3 * x[2] + 1);
+                assertThat(values(out[1])).as("x + 1 at %s", java.util.Arrays.toString(x))
+                        .containsExactly(x[0] + 1, x[1] + 1, x[2] + 1);
+            }
+            assertThat(f.profile(1)).as("the constant's fill left the replay, the accumulator's stayed")
+                    .filteredOn(e -> e.getKey().startsWith("fill")).hasSize(1);
+        }
+    }
+
+    @Test
     default void javaBranchesAreFrozenAtTraceTime() {
         boolean[] negate = {false};
         try (TracedFunction f = Tracing.function("branch", in -> new Tensor[] {negate[0] ? in[0].neg() : in[0].mul(1)})) {
