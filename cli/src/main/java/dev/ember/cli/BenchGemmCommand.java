@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -53,7 +52,6 @@ public final class BenchGemmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
         String name = backend != null ? backend : Backends.resolve(Backends.requestedName()).name();
         List<DType> types = dtypes.stream().map(this::dtype).toList();
         // every size is checked (positive, each matrix within one buffer and the heap) before any work
@@ -69,20 +67,8 @@ public final class BenchGemmCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        GemmComparison.Report report = GemmComparison.run(options, line -> {
-            err.println(line);
-            err.flush();
-        });
-        if (json) {
-            // bench gemm -> bench -> ember: the root command owns the JSON writer
-            PrintWriter out = ((EmberCommand) spec.root().userObject()).json();
-            out.println(Json.write(JsonReport.of(report)));
-            out.flush();
-        } else {
-            err.print(GemmTable.format(report));
-            err.flush();
-        }
-        return CommandLine.ExitCode.OK;
+        GemmComparison.Report report = GemmComparison.run(options, BenchOutput.progress(spec));
+        return BenchOutput.report(spec, json, () -> JsonReport.of(report), () -> GemmTable.format(report));
     }
 
     private DType dtype(String text) {

@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
@@ -63,21 +62,8 @@ public final class BenchServeCommand implements Callable<Integer> {
         String name = backend != null ? backend : Backends.resolve(Backends.requestedName()).name();
         ServingComparison.Options options = new ServingComparison.Options(name, batches, threads, rounds,
                 warmUpSeconds, noBaselines ? List.of() : List.of(Baseline.NUMPY_FORWARD, Baseline.TORCH_FORWARD));
-        PrintWriter err = spec.commandLine().getErr();
-        ServingComparison.Report report = ServingComparison.run(options, line -> {
-            err.println(line);
-            err.flush();
-        });
-        if (json) {
-            // bench serve -> bench -> ember: the root command owns the JSON writer
-            PrintWriter out = ((EmberCommand) spec.root().userObject()).json();
-            out.println(Json.write(JsonReport.of(report)));
-            out.flush();
-        } else {
-            err.print(ServingComparison.format(report));
-            err.flush();
-        }
-        return CommandLine.ExitCode.OK;
+        ServingComparison.Report report = ServingComparison.run(options, BenchOutput.progress(spec));
+        return BenchOutput.report(spec, json, () -> JsonReport.of(report), () -> ServingComparison.format(report));
     }
 
     /**

@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
@@ -50,7 +49,6 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
         String name = backend != null ? backend : Backends.resolve(Backends.requestedName()).name();
         List<TrainNetwork> nets;
         try {
@@ -64,20 +62,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        TrainStepComparison.Report report = TrainStepComparison.run(options, line -> {
-            err.println(line);
-            err.flush();
-        });
-        if (json) {
-            // bench train -> bench -> ember: the root command owns the JSON writer
-            PrintWriter out = ((EmberCommand) spec.root().userObject()).json();
-            out.println(Json.write(JsonReport.of(report)));
-            out.flush();
-        } else {
-            err.print(TrainStepComparison.format(report));
-            err.flush();
-        }
-        return CommandLine.ExitCode.OK;
+        TrainStepComparison.Report report = TrainStepComparison.run(options, BenchOutput.progress(spec));
+        return BenchOutput.report(spec, json, () -> JsonReport.of(report), () -> TrainStepComparison.format(report));
     }
 
     /**

@@ -58,7 +58,29 @@ final class Reclaimer {
                 ran++;
             }
         }
+        awaitRunning();
         return ran;
+    }
+
+    /**
+     * Waits (at most a second) until no action the daemon took is still running: a registration
+     * leaves {@link #PENDING} only once its buffer is freed, so the caller's retry sees the memory.
+     */
+    private static void awaitRunning() {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            boolean running = false;
+            for (Registration r : PENDING) {
+                if (r.refersTo(null) && r.done) {
+                    running = true;
+                    break;
+                }
+            }
+            if (!running) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     private static void drain() {
@@ -86,7 +108,7 @@ final class Reclaimer {
         }
 
         private final Action action;
-        @SuppressWarnings("unused") // through DONE
+        /** Set (through DONE) when a thread takes the action. */
         private volatile boolean done;
 
         private Registration(Object owner, Action action) {
@@ -99,8 +121,11 @@ final class Reclaimer {
             if (!DONE.compareAndSet(this, false, true)) {
                 return false;
             }
-            PENDING.remove(this);
-            action.run(unreachable);
+            try {
+                action.run(unreachable);
+            } finally {
+                PENDING.remove(this);   // after the free: awaitRunning relies on it
+            }
             return true;
         }
     }

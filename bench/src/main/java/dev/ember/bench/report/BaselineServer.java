@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A baseline script (numpy or PyTorch, shipped as a resource of this module with its helper
@@ -80,6 +81,27 @@ public final class BaselineServer implements AutoCloseable {
         env.put("MALLOC_MMAP_THRESHOLD_", MALLOC_SETTINGS.get("MALLOC_MMAP_THRESHOLD_"));
         env.put("MALLOC_TRIM_THRESHOLD_", MALLOC_SETTINGS.get("MALLOC_TRIM_THRESHOLD_"));
         return env;
+    }
+
+    /**
+     * Starts every baseline in {@code baselines} at {@code threads} threads: each one's environment
+     * (what it runs with, or why it cannot) goes to {@code environments} and {@code progress}, and
+     * the servers that started are returned, the others left out with a line saying so.
+     */
+    public static List<BaselineServer> startAll(List<Baseline> baselines, int threads,
+                                                List<BaselineEnvironment> environments, Consumer<String> progress) {
+        List<BaselineServer> servers = new ArrayList<>();
+        for (Baseline baseline : baselines) {
+            Availability a = start(baseline, threads);
+            environments.add(a.environment());
+            progress.accept(a.environment().description());
+            if (a.server() != null) {
+                servers.add(a.server());
+            } else {
+                progress.accept(baseline.engine() + " baseline unavailable: going on without it");
+            }
+        }
+        return servers;
     }
 
     /** Starts {@code baseline} on {@code threads} threads with the first of its pythons that answers. */

@@ -105,18 +105,8 @@ public final class ServingComparison {
         List<BaselineEnvironment> environments = new ArrayList<>();
         for (int threads : options.threads()) {
             Backend backend = BenchBackends.open(options.backend(), threads);
-            List<BaselineServer> servers = new ArrayList<>();
+            List<BaselineServer> servers = BaselineServer.startAll(options.baselines(), threads, environments, progress);
             try {
-                for (Baseline baseline : options.baselines()) {
-                    BaselineServer.Availability a = BaselineServer.start(baseline, threads);
-                    environments.add(a.environment());
-                    progress.accept(a.environment().description());
-                    if (a.server() != null) {
-                        servers.add(a.server());
-                    } else {
-                        progress.accept(baseline.engine() + " baseline unavailable: going on without it");
-                    }
-                }
                 for (int batch : options.batches()) {
                     List<ServingResult> rows = measure(backend, servers, batch, threads, options);
                     results.addAll(rows);
