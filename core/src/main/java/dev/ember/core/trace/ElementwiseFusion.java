@@ -119,8 +119,9 @@ final class ElementwiseFusion {
             return o.rowStride() == 0 && o.colStride() == 0;
         }
 
+        /** Whether the operand's elements lie row after row with no gaps (a column's col stride is moot). */
         private static boolean dense(Operand o, int rows, int cols) {
-            return o.colStride() == 1 && (o.rowStride() == cols || rows == 1);
+            return (o.colStride() == 1 || cols == 1) && (o.rowStride() == cols || rows == 1);
         }
 
         private boolean fits(int elements, int r, int k) {

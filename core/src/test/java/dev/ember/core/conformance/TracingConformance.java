@@ -151,6 +151,22 @@ public interface TracingConformance extends ConformanceBase {
     }
 
     @Test
+    default void aColumnRunWithABroadcastBiasFusesIntoOneCall() {
+        Tensor bias = Host.tensor(backend(), DType.F64, new double[] {0.5}, 1);
+        Function<Tensor[], Tensor[]> body = in -> {   // a one-unit layer's logits: [batch, 1] plus a [1] bias
+            try (Scope scope = Scope.open()) {
+                return new Tensor[] {scope.keep(in[0].add(bias).mul(3).relu())};
+            }
+        };
+        try (TracedFunction f = Tracing.function("column", body)) {
+            Tensor in = Host.tensor(backend(), DType.F64, new double[] {-2, -0.5, 0, 1.5}, 4, 1);
+            f.call(in);
+            assertThat(values(f.call(in)[0])).containsExactly(0, 0, 1.5, 6);
+            assertThat(f.profile(1)).as("add, mul and relu over a column in one evaluate").hasSize(1);
+        }
+    }
+
+    @Test
     default void aConstantFillIsDoneOnceAndAFillLaterWrittenIsRedoneEveryReplay() {
         Function<Tensor[], Tensor[]> body = in -> {
             try (Scope scope = Scope.open()) {
