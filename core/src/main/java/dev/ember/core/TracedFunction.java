@@ -121,6 +121,23 @@ public final class TracedFunction implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The buffers the most recently used trace copies its inputs into, as tensors the caller may fill
+     * itself (views: close them when done; they keep the buffers alive). A call that passes them
+     * back as its inputs skips the copy: a serving loop writes each request straight into them. A
+     * body that writes into its own inputs then writes into these.
+     */
+    public Tensor[] boundInputs() {
+        if (last == null) {
+            throw new IllegalStateException("trace '" + name + "': boundInputs before the first call");
+        }
+        Tensor[] views = new Tensor[last.slots.length];
+        for (int i = 0; i < views.length; i++) {
+            views[i] = last.slots[i].share();
+        }
+        return views;
+    }
+
     private Tensor[] invoke(Tensor[] inputs, boolean wantOutputs) {
         if (closed) {
             throw new IllegalStateException("trace '" + name + "': called after close");
@@ -292,7 +309,9 @@ public final class TracedFunction implements AutoCloseable {
 
         Tensor[] replay(Tensor[] inputs, boolean wantOutputs) {
             for (int i = 0; i < inputs.length; i++) {
-                inputs[i].copyTo(backend, slotSpans[i]);
+                if (!bound(inputs[i], slots[i])) {
+                    inputs[i].copyTo(backend, slotSpans[i]);
+                }
             }
             for (Runnable r : everyCall) {
                 r.run();
@@ -306,6 +325,11 @@ public final class TracedFunction implements AutoCloseable {
                 out[i] = outputs[i].share();
             }
             return out;
+        }
+
+        /** Whether {@code input} is the slot itself (a view from {@link #boundInputs}), so nothing needs copying. */
+        private static boolean bound(Tensor input, Tensor slot) {
+            return input == slot || (input.sharesBuffer(slot) && input.isContiguous() && input.span().offset() == 0);
         }
 
         void close() {

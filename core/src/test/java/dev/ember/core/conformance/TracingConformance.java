@@ -190,6 +190,25 @@ public interface TracingConformance extends ConformanceBase {
     }
 
     @Test
+    default void boundInputsAreFilledByTheCallerAndNotCopied() {
+        try (TracedFunction f = Tracing.function("bound", in -> new Tensor[] {in[0].mul(2)})) {
+            assertThatThrownBy(f::boundInputs).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("trace 'bound': boundInputs before the first call");
+            Tensor out = f.call(Host.tensor(backend(), DType.F32, new double[] {1, 2}, 2))[0];
+            Tensor slot = f.boundInputs()[0];
+            slot.copyFrom(new float[] {4, -3});
+            assertThat(f.run(slot)).isFalse();
+            assertThat(values(out)).containsExactly(8, -6);
+            slot.copyFrom(new float[] {0.5f, 1});
+            f.run(slot);
+            assertThat(values(out)).containsExactly(1, 2);
+            assertThat(values(f.call(Host.tensor(backend(), DType.F32, new double[] {3, 3}, 2))[0]))
+                    .as("any other input is still copied in").containsExactly(6, 6);
+            slot.close();
+        }
+    }
+
+    @Test
     default void javaBranchesAreFrozenAtTraceTime() {
         boolean[] negate = {false};
         try (TracedFunction f = Tracing.function("branch", in -> new Tensor[] {negate[0] ? in[0].neg() : in[0].mul(1)})) {

@@ -13,7 +13,8 @@ import java.util.function.Function;
 
 /**
  * A model's serving buffers: idle {@link Session}s, each a traced forward pass for one batch size
- * with its input tensor, its output view and a host row for class predictions. A caller takes a
+ * with its input tensor (the trace's own input buffer, so a request is written there and never
+ * copied again), its output view and a host row for class predictions. A caller takes a
  * session, runs it and gives it back, so any number of threads predict at once, each on a session
  * of its own, and a session once made is reused: in steady state a prediction allocates nothing.
  * There are as many sessions as calls ever ran at once (per batch size), up to {@link #CAPACITY}
@@ -104,10 +105,12 @@ final class InferencePool implements AutoCloseable {
             int[] dims = new int[example.rank() + 1];
             dims[0] = rows;
             System.arraycopy(example.dims(), 0, dims, 1, example.rank());
-            input = Tensor.zeros(backend, dtype, Shape.of(dims));
-            inputs = new Tensor[] {input};
             traced = Tracing.function("predict", in -> new Tensor[] {forward.apply(in[0])});
-            output = traced.call(inputs)[0];
+            try (Tensor first = Tensor.zeros(backend, dtype, Shape.of(dims))) {
+                output = traced.call(first)[0];
+            }
+            input = traced.boundInputs()[0];   // requests are written straight into the trace's input buffer
+            inputs = new Tensor[] {input};
             scores = new float[output.size()];
         }
 

@@ -59,6 +59,18 @@ class OpenClTracedLaunchesTest {
                 assertThat(2 * (traced.kernelLaunches() + traced.bufferFills()))
                         .as("commands enqueued: at most half of eager's (eager %s, traced %s)", eager, traced)
                         .isLessThanOrEqualTo(eager.kernelLaunches() + eager.bufferFills());
+
+                Tensor[] bound = step.boundInputs();   // the batch written straight into the trace's buffers
+                bound[0].assign(x);
+                bound[1].assign(y);
+                before = cl.commandCounts();
+                step.run(bound);
+                CommandCounts boundStep = cl.commandCounts().since(before);
+                assertThat(boundStep.kernelLaunches()).as("no input copies: traced %s, bound %s", traced, boundStep)
+                        .isEqualTo(traced.kernelLaunches() - 2);
+                for (Tensor t : bound) {
+                    t.close();
+                }
             }
         }
     }
