@@ -71,6 +71,7 @@ public final class GemmComparison {
     }
 
     public static Report run(Options options, Consumer<String> progress) {
+        progress.accept("machine: " + Machine.describe());   // every figure names the CPU it came from
         int cores = Runtime.getRuntime().availableProcessors();
         List<GemmResult> results = new ArrayList<>();
         List<BaselineEnvironment> environments = new ArrayList<>();

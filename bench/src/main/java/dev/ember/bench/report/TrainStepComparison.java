@@ -68,6 +68,7 @@ public final class TrainStepComparison {
     }
 
     public static Report run(Options options, Consumer<String> progress) {
+        progress.accept("machine: " + Machine.describe());   // every figure names the CPU it came from
         List<TrainStepResult> results = new ArrayList<>();
         List<BaselineEnvironment> environments = new ArrayList<>();
         for (int threads : options.threads()) {
