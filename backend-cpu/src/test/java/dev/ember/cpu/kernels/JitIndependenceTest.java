@@ -1,15 +1,13 @@
 package dev.ember.cpu.kernels;
 
+import dev.ember.core.conformance.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,17 +39,11 @@ class JitIndependenceTest {
 
     /** The digests printed by {@link KernelDigests#main} in a fresh JVM with {@code flag}. */
     private static Map<String, Long> child(String flag) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), flag, "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), KernelDigests.class.getName())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("child JVM finished").isTrue();
-        assertThat(p.exitValue()).as("child JVM exit, output:\n%s", out).isZero();
         Map<String, Long> d = new LinkedHashMap<>();
-        out.lines().filter(l -> l.matches("[\\w.]+=-?\\d+")).forEach(l -> {
-            int eq = l.indexOf('=');
-            d.put(l.substring(0, eq), Long.parseLong(l.substring(eq + 1)));
+        ChildJvm.keyValues(KernelDigests.class, flag).forEach((k, v) -> {
+            if (v.matches("-?\\d+")) {
+                d.put(k, Long.parseLong(v));
+            }
         });
         return d;
     }

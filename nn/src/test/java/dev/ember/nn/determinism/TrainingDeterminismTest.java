@@ -1,15 +1,12 @@
 package dev.ember.nn.determinism;
 
 import dev.ember.core.Tensor;
+import dev.ember.core.conformance.ChildJvm;
 import dev.ember.core.spi.Backend;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,19 +48,8 @@ class TrainingDeterminismTest {
     }
 
     private static Map<String, String> child(String flag) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), flag, "--add-modules", "jdk.incubator.vector",
-                "-Dember.backends=cpu", "-cp", System.getProperty("java.class.path"), TrainingDigest.class.getName())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("child JVM finished").isTrue();
-        assertThat(p.exitValue()).as("child JVM exit, output:\n%s", out).isZero();
-        Map<String, String> digests = new LinkedHashMap<>();
-        out.lines().filter(l -> l.matches("(eager|traced)=[0-9a-f]+")).forEach(l -> {
-            int eq = l.indexOf('=');
-            digests.put(l.substring(0, eq), l.substring(eq + 1));
-        });
-        assertThat(digests).as("child output:\n%s", out).containsKeys("eager", "traced");
+        Map<String, String> digests = ChildJvm.keyValues(TrainingDigest.class, flag, "-Dember.backends=cpu");
+        assertThat(digests).containsKeys("eager", "traced");
         return digests;
     }
 }
