@@ -498,12 +498,16 @@ public final class OpenClBackend implements Backend {
     public void adamUpdate(Span param, Span grad, Span m, Span v, int length, double lr, double beta1,
                            double beta2, double eps, int step, double weightDecay) {
         checks.vectors("adamUpdate", length, param, grad, m, v);
+        adamSettings(kernels(param).get("ember_adam").args().span(param).span(grad).span(m).span(v).i(length),
+                lr, beta1, beta2, eps, step, weightDecay).run(grid.linear(length), grid.local());
+    }
+
+    /** The hyper-parameters both Adam kernels end with, the bias corrections computed here. */
+    private static ClKernel.Launch adamSettings(ClKernel.Launch args, double lr, double beta1, double beta2,
+                                                double eps, int step, double weightDecay) {
         // bias corrections in double on the host: 1 - beta^t loses digits in F32 for beta2 = 0.999
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
-        kernels(param).get("ember_adam").args().span(param).span(grad).span(m).span(v).i(length).real(lr)
-                .real(beta1).real(beta2).real(eps).real(bc1).real(bc2).real(weightDecay)
-                .run(grid.linear(length), grid.local());
+        return args.real(lr).real(beta1).real(beta2).real(eps).real(1 - Math.pow(beta1, step))
+                .real(1 - Math.pow(beta2, step)).real(weightDecay);
     }
 
     /** Up to four tensors per launch ({@code ember_adam4}); an unused slot repeats tensor 0's spans with no elements. */
@@ -513,8 +517,6 @@ public final class OpenClBackend implements Backend {
         for (int i = 0; i < params.length; i++) {
             checks.vectors("adamUpdates", lengths[i], params[i], grads[i], ms[i], vs[i]);
         }
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2 = 1 - Math.pow(beta2, step);
         for (int first = 0; first < params.length; first += 4) {
             ClKernel.Launch args = kernels(params[first]).get("ember_adam4").args();
             int total = 0;
@@ -524,8 +526,7 @@ public final class OpenClBackend implements Backend {
                 args.span(params[i]).span(grads[i]).span(ms[i]).span(vs[i]).i(n);
                 total += n;
             }
-            args.real(lr).real(beta1).real(beta2).real(eps).real(bc1).real(bc2).real(weightDecay)
-                    .run(grid.linear(total), grid.local());
+            adamSettings(args, lr, beta1, beta2, eps, step, weightDecay).run(grid.linear(total), grid.local());
         }
     }
 

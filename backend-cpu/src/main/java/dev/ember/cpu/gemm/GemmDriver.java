@@ -37,6 +37,11 @@ final class GemmDriver {
      * four rows run unpacked at any width.
      */
     static final int FEW_ROWS = Integer.getInteger("ember.gemm.fewRows", 4);
+    /**
+     * Rows of C the unpacked path builds together from each load of B ({@code SmallGemm.rowsOfB});
+     * fewer rows than this are built one by one, which is safe and fast at any width.
+     */
+    static final int ROW_GROUP = 4;
 
     private final Parallel parallel;
     private final GemmPrecision precision;
@@ -69,7 +74,7 @@ final class GemmDriver {
         }
         long work = (long) m * n * k;
         if (work <= SMALL_WORK
-                || (!transB && (m < 4 || n >= precision.lanes && (m <= FEW_ROWS || work <= SMALL_ROWS_WORK)))) {
+                || (!transB && (m < ROW_GROUP || n >= precision.lanes && (m <= FEW_ROWS || work <= SMALL_ROWS_WORK)))) {
             precision.small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }

@@ -11,6 +11,8 @@ import dev.ember.core.spi.ReduceOp;
 import dev.ember.core.spi.Span;
 import dev.ember.core.spi.UnaryOp;
 
+import java.util.List;
+
 import static dev.ember.core.trace.Call.Access.READ;
 import static dev.ember.core.trace.Call.Access.UPDATE;
 import static dev.ember.core.trace.Call.Access.WRITE;
@@ -728,7 +730,7 @@ public final class Calls {
         }
 
         /** {@code group} (two or more calls with {@link Adam#sameSettings}) as one call. */
-        static AdamGroup of(java.util.List<Adam> group) {
+        static AdamGroup of(List<Adam> group) {
             int[] lengths = new int[group.size()];
             Span[] s = new Span[4 * group.size()];
             for (int i = 0; i < lengths.length; i++) {

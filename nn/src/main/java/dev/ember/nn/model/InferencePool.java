@@ -128,7 +128,7 @@ final class InferencePool implements AutoCloseable {
         }
 
         int outputs() {
-            return output.size() / input.dim(0);
+            return output.size() / rows;
         }
 
         @Override
@@ -137,6 +137,5 @@ final class InferencePool implements AutoCloseable {
             traced.close();
             input.close();
         }
-
     }
 }

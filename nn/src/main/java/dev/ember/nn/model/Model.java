@@ -412,13 +412,7 @@ public abstract class Model implements AutoCloseable {
             throw new IllegalArgumentException("predictClass: expected one example of " + inputShape().size()
                     + " values, got " + example.length + " (" + rows + " examples: use predictClasses)");
         }
-        InferencePool pool = inference();
-        InferencePool.Session s = pool.take(1);
-        try {
-            return argmax(s.predict(example), 0, s.outputs());
-        } finally {
-            pool.give(s);
-        }
+        return classes(example, 1, null);
     }
 
     /** The predicted class of each example in {@code in} ({@link #predictClass}), written to {@code classes}. */
@@ -428,14 +422,21 @@ public abstract class Model implements AutoCloseable {
             throw new IllegalArgumentException("predictClasses: classes must hold " + rows + " values, got "
                     + (classes == null ? "null" : classes.length));
         }
+        classes(in, rows, classes);
+    }
+
+    /** Each example's class, written to {@code classes} unless it is null; returns the first example's. */
+    private int classes(float[] in, int rows, int[] classes) {
         InferencePool pool = inference();
         InferencePool.Session s = pool.take(rows);
         try {
             float[] scores = s.predict(in);
             int k = s.outputs();
-            for (int r = 0; r < rows; r++) {
+            int first = argmax(scores, 0, k);
+            for (int r = 0; classes != null && r < rows; r++) {
                 classes[r] = argmax(scores, r * k, k);
             }
+            return first;
         } finally {
             pool.give(s);
         }
