@@ -5,10 +5,10 @@ import dev.ember.bench.GemmShape;
 import dev.ember.bench.report.GemmComparison;
 import dev.ember.bench.report.GemmResult;
 import dev.ember.bench.report.GemmTable;
-import dev.ember.core.Backends;
 import dev.ember.core.DType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,9 +34,6 @@ public final class BenchGemmCommand implements Callable<Integer> {
             description = "Thread counts for Ember and OpenBLAS (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
 
-    @Option(names = "--backend", description = "Backend to measure (default: the configured one, as 'auto' would pick).")
-    String backend;
-
     @Option(names = "--dtype", split = ",", defaultValue = "f32",
             description = "f32 (sgemm) and/or f64 (dgemm) (default: ${DEFAULT-VALUE}).")
     List<String> dtypes;
@@ -44,15 +41,15 @@ public final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds per problem (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--json", description = "Print the results as one JSON object on stdout.")
-    boolean json;
+    @Mixin
+    BenchTarget target;
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        String name = backend != null ? backend : Backends.resolve(Backends.requestedName()).name();
+        String name = target.backendName();
         List<DType> types = dtypes.stream().map(this::dtype).toList();
         // every size is checked (positive, each matrix within one buffer and the heap) before any work
         List<GemmShape> shapes;
@@ -68,7 +65,7 @@ public final class BenchGemmCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         GemmComparison.Report report = GemmComparison.run(options, BenchOutput.progress(spec));
-        return BenchOutput.report(spec, json, () -> JsonReport.of(report), () -> GemmTable.format(report));
+        return BenchOutput.report(spec, target.json, () -> JsonReport.of(report), () -> GemmTable.format(report));
     }
 
     private DType dtype(String text) {

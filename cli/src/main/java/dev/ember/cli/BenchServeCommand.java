@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ember.bench.report.Baseline;
 import dev.ember.bench.report.ServingComparison;
 import dev.ember.bench.report.ServingResult;
-import dev.ember.core.Backends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -36,9 +36,6 @@ public final class BenchServeCommand implements Callable<Integer> {
             description = "Thread counts for Ember and the baselines (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
 
-    @Option(names = "--backend", description = "Backend to measure (default: the configured one, as 'auto' would pick).")
-    String backend;
-
     @Option(names = "--rounds", defaultValue = "5", description = "Alternating rounds per batch size (default: ${DEFAULT-VALUE}).")
     int rounds;
 
@@ -49,8 +46,8 @@ public final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--no-baselines", description = "Measure Ember alone (no numpy or PyTorch process).")
     boolean noBaselines;
 
-    @Option(names = "--json", description = "Print the results as one JSON object on stdout.")
-    boolean json;
+    @Mixin
+    BenchTarget target;
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
@@ -59,11 +56,11 @@ public final class BenchServeCommand implements Callable<Integer> {
     public Integer call() {
         // every option is checked before the backend is resolved (which may probe devices) or anything runs
         ServingComparison.Options.check(batches, threads, rounds, warmUpSeconds);
-        String name = backend != null ? backend : Backends.resolve(Backends.requestedName()).name();
+        String name = target.backendName();
         ServingComparison.Options options = new ServingComparison.Options(name, batches, threads, rounds,
                 warmUpSeconds, noBaselines ? List.of() : List.of(Baseline.NUMPY_FORWARD, Baseline.TORCH_FORWARD));
         ServingComparison.Report report = ServingComparison.run(options, BenchOutput.progress(spec));
-        return BenchOutput.report(spec, json, () -> JsonReport.of(report), () -> ServingComparison.format(report));
+        return BenchOutput.report(spec, target.json, () -> JsonReport.of(report), () -> ServingComparison.format(report));
     }
 
     /**

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ember.bench.TrainNetwork;
 import dev.ember.bench.report.TrainStepComparison;
 import dev.ember.bench.report.TrainStepResult;
-import dev.ember.core.Backends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -35,21 +35,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
             description = "Thread counts for Ember and the baselines (default: ${DEFAULT-VALUE}).")
     List<Integer> threads;
 
-    @Option(names = "--backend", description = "Backend to measure (default: the configured one, as 'auto' would pick).")
-    String backend;
-
     @Option(names = "--rounds", defaultValue = "5", description = "Alternating rounds per network (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--json", description = "Print the results as one JSON object on stdout.")
-    boolean json;
+    @Mixin
+    BenchTarget target;
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        String name = backend != null ? backend : Backends.resolve(Backends.requestedName()).name();
+        String name = target.backendName();
         List<TrainNetwork> nets;
         try {
             nets = networks.stream().map(TrainNetwork::parse).toList();
@@ -63,7 +60,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         TrainStepComparison.Report report = TrainStepComparison.run(options, BenchOutput.progress(spec));
-        return BenchOutput.report(spec, json, () -> JsonReport.of(report), () -> TrainStepComparison.format(report));
+        return BenchOutput.report(spec, target.json, () -> JsonReport.of(report), () -> TrainStepComparison.format(report));
     }
 
     /**
