@@ -11,8 +11,12 @@ final class BenchTarget {
     @Option(names = "--json", description = "Print the results as one JSON object on stdout.")
     boolean json;
 
-    /** The backend asked for, else the one {@code auto} (or the configured name) resolves to. */
+    /**
+     * The backend asked for, else the configured one ({@code auto} resolved), checked before any
+     * work: an unknown or unavailable name fails here, listing every backend, not after the peak
+     * measurement.
+     */
     String backendName() {
-        return backend != null ? backend : Backends.resolve(Backends.requestedName()).name();
+        return Backends.resolve(backend != null ? backend : Backends.requestedName()).name();
     }
 }
