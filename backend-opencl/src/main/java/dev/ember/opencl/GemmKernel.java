@@ -2,6 +2,8 @@ package dev.ember.opencl;
 
 import dev.ember.core.DType;
 import dev.ember.core.spi.Span;
+import dev.ember.gpu.KernelSources;
+import dev.ember.gpu.KernelSources.Dialect;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -90,7 +92,7 @@ final class GemmKernel {
         DeviceInfo device = context.device();
         List<String> rejected = new ArrayList<>();
         for (Config c : candidates(device, dtype)) {
-            cl_program program = context.programs().get(KernelSources.program("gemm.cl"),
+            cl_program program = context.programs().get(KernelSources.program(Dialect.OPENCL, "gemm.cl"),
                     dtypeOptions + " " + c.options());
             ClKernel[] made = new ClKernel[NAMES.length];
             long limit = Long.MAX_VALUE;

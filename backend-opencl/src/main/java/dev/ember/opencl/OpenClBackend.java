@@ -14,6 +14,12 @@ import dev.ember.core.spi.Operand;
 import dev.ember.core.spi.ReduceOp;
 import dev.ember.core.spi.Span;
 import dev.ember.core.spi.UnaryOp;
+import dev.ember.gpu.ExpressionSource;
+import dev.ember.gpu.Extents;
+import dev.ember.gpu.KernelSources;
+import dev.ember.gpu.KernelSources.Dialect;
+import dev.ember.gpu.OpCodes;
+import dev.ember.gpu.SpanChecks;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -37,7 +43,7 @@ public final class OpenClBackend implements Backend {
     private final DeviceQueue commands;
     private final BufferAccounting accounting = new BufferAccounting(name());
     private final MemoryBudget budget;
-    private final SpanChecks checks = new SpanChecks(this);
+    private final SpanChecks<OpenClBuffer> checks = new SpanChecks<>(this, OpenClBuffer.class, OpenClBuffer::isReleased);
     private final LaunchGrid grid;
     private KernelSet f32;
     private KernelSet f64;
@@ -271,7 +277,7 @@ public final class OpenClBackend implements Backend {
         checks.sameDtype("unary", x, out);
         Extents.check("unary", "x", x, length);
         Extents.check("unary", "out", out, length);
-        kernels(x).get("ember_unary").args().i(OpenClOps.code(op)).real(param).span(x).span(out).i(length)
+        kernels(x).get("ember_unary").args().i(OpCodes.code(op)).real(param).span(x).span(out).i(length)
                 .run(grid.linear(length), grid.local());
     }
 
@@ -282,7 +288,7 @@ public final class OpenClBackend implements Backend {
         Extents.checkStrided("binary", "b", b.span(), new int[] {rows, cols}, new int[] {b.rowStride(), b.colStride()});
         long n = (long) rows * cols;
         Extents.check("binary", "out", out, n);
-        kernels(out).get("ember_binary").args().i(OpenClOps.code(op)).i(rows).i(cols)
+        kernels(out).get("ember_binary").args().i(OpCodes.code(op)).i(rows).i(cols)
                 .span(a.span()).i(a.rowStride()).i(a.colStride())
                 .span(b.span()).i(b.rowStride()).i(b.colStride())
                 .span(out).run(grid.linear(Math.toIntExact(n)), grid.local());
@@ -329,10 +335,10 @@ public final class OpenClBackend implements Backend {
         // a work-group per output for few long rows; a work-item per output otherwise
         if (length >= 64 && outputs < 4096) {
             int g = grid.groupFor(length);
-            ks.get("ember_reduce_group").args().i(OpenClOps.code(op)).span(x).i(outer).i(length).i(inner).span(out)
+            ks.get("ember_reduce_group").args().i(OpCodes.code(op)).span(x).i(outer).i(length).i(inner).span(out)
                     .run(new long[] {outputs * g}, new long[] {g});
         } else {
-            ks.get("ember_reduce_serial").args().i(OpenClOps.code(op)).span(x).i(outer).i(length).i(inner).span(out)
+            ks.get("ember_reduce_serial").args().i(OpCodes.code(op)).span(x).i(outer).i(length).i(inner).span(out)
                     .run(grid.linear(Math.toIntExact(outputs)), grid.local());
         }
     }
@@ -344,7 +350,7 @@ public final class OpenClBackend implements Backend {
         checks.sameDtype("activation", x, y);
         Extents.check("activation", "x", x, length);
         Extents.check("activation", "y", y, length);
-        kernels(x).get("ember_activation").args().i(OpenClOps.code(act)).real(alpha).span(x).span(y).i(length)
+        kernels(x).get("ember_activation").args().i(OpCodes.code(act)).real(alpha).span(x).span(y).i(length)
                 .run(grid.linear(length), grid.local());
     }
 
@@ -354,7 +360,7 @@ public final class OpenClBackend implements Backend {
         for (Span s : new Span[] {x, y, dy, dx}) {
             Extents.check("activationBackward", "operand", s, length);
         }
-        kernels(x).get("ember_activation_backward").args().i(OpenClOps.code(act)).real(alpha)
+        kernels(x).get("ember_activation_backward").args().i(OpCodes.code(act)).real(alpha)
                 .span(x).span(y).span(dy).span(dx).i(length).run(grid.linear(length), grid.local());
     }
 
@@ -368,7 +374,7 @@ public final class OpenClBackend implements Backend {
         if (n == 0) {
             return;
         }
-        kernels(x).get("ember_bias_activation").args().i(OpenClOps.code(act)).real(alpha).span(x).span(bias)
+        kernels(x).get("ember_bias_activation").args().i(OpCodes.code(act)).real(alpha).span(x).span(bias)
                 .span(y).i(n).i(cols).run(grid.linear(n), grid.local());
     }
 
@@ -465,7 +471,7 @@ public final class OpenClBackend implements Backend {
         // exactly q < ceil(a * 2^24), so the mask is bit-identical in F32, F64 and on the CPU.
         long keepBelow = (long) Math.ceil(Math.min(Math.max(a, 0.0), 1.0) * (1 << 24));
         int blocks = (int) ((length + 3L) / 4);
-        kernels(out).get("ember_random").args().i(OpenClOps.code(distribution)).real(a).real(b).i((int) keepBelow)
+        kernels(out).get("ember_random").args().i(OpCodes.code(distribution)).real(a).real(b).i((int) keepBelow)
                 .i((int) seed).i((int) (seed >>> 32)).i((int) stream).i((int) (stream >>> 32))
                 .span(out).i(length).run(grid.linear(blocks), grid.local());
     }
@@ -565,14 +571,14 @@ public final class OpenClBackend implements Backend {
         ensureOpen();
         if (dtype == DType.F32) {
             if (f32 == null) {
-                f32 = new KernelSet(context.programs().get(KernelSources.program(KernelSources.COMMON),
+                f32 = new KernelSet(context.programs().get(KernelSources.program(Dialect.OPENCL, KernelSources.COMMON),
                         options(DType.F32)), DType.F32, commands);
             }
             return f32;
         }
         requireDtype(dtype, "kernels");
         if (f64 == null) {
-            f64 = new KernelSet(context.programs().get(KernelSources.program(KernelSources.COMMON),
+            f64 = new KernelSet(context.programs().get(KernelSources.program(Dialect.OPENCL, KernelSources.COMMON),
                     options(DType.F64)), DType.F64, commands);
         }
         return f64;
@@ -582,7 +588,7 @@ public final class OpenClBackend implements Backend {
         ensureOpen();
         requireDtype(dtype, "evaluate");
         return expressions.computeIfAbsent(new ExpressionKey(expression.structure(), dtype), key -> new KernelSet(
-                context.programs().get(KernelSources.program("common.cl", "elementwise.cl")
+                context.programs().get(KernelSources.program(Dialect.OPENCL, KernelSources.EXPRESSION_PRELUDE)
                         + ExpressionSource.render(expression), options(dtype)), dtype, commands));
     }
 
@@ -603,7 +609,7 @@ public final class OpenClBackend implements Backend {
         ensureOpen();
         requireDtype(DType.F64, "cast");
         if (casts == null) {
-            casts = new KernelSet(context.programs().get(KernelSources.program("cast.cl"), options(DType.F64)),
+            casts = new KernelSet(context.programs().get(KernelSources.program(Dialect.OPENCL, "cast.cl"), options(DType.F64)),
                     DType.F64, commands);
         }
         return casts;

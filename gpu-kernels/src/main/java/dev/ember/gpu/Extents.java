@@ -1,17 +1,17 @@
-package dev.ember.opencl;
+package dev.ember.gpu;
 
 import dev.ember.core.spi.Span;
 
 /**
- * Bounds checks done once per call on the host: a kernel reading past a cl_mem would corrupt
+ * Bounds checks done once per call on the host: a kernel reading past a device buffer would corrupt
  * memory or crash the driver instead of throwing, so every span's reach is checked first.
  */
-final class Extents {
+public final class Extents {
     private Extents() {
     }
 
     /** Requires {@code extent} elements from the span's offset to lie inside its buffer. */
-    static void check(String operation, String what, Span s, long extent) {
+    public static void check(String operation, String what, Span s, long extent) {
         if (extent <= 0) {
             return;
         }
@@ -23,7 +23,7 @@ final class Extents {
     }
 
     /** Checks a strided view: element {@code (i0..ir)} at {@code offset + sum(ik * strides[k])}. */
-    static void checkStrided(String operation, String what, Span s, int[] shape, int[] strides) {
+    public static void checkStrided(String operation, String what, Span s, int[] shape, int[] strides) {
         long min = 0;
         long max = 0;
         for (int k = 0; k < shape.length; k++) {
@@ -45,7 +45,7 @@ final class Extents {
     }
 
     /** Extent of a {@code rows x cols} matrix with row stride {@code ld} (or of its transpose). */
-    static long matrix(int rows, int cols, int ld) {
+    public static long matrix(int rows, int cols, int ld) {
         return rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
     }
 }

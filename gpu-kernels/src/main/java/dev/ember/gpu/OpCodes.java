@@ -1,4 +1,4 @@
-package dev.ember.opencl;
+package dev.ember.gpu;
 
 import dev.ember.core.spi.Activation;
 import dev.ember.core.spi.BinaryOp;
@@ -7,14 +7,15 @@ import dev.ember.core.spi.ReduceOp;
 import dev.ember.core.spi.UnaryOp;
 
 /**
- * The integer codes the kernels switch on (the #defines in the .cl files). Exhaustive switches, not
- * ordinals: a new enum constant fails to compile here instead of silently running the wrong op.
+ * The integer codes the kernels switch on (the #defines in the .cl files), for both GPU backends.
+ * Exhaustive switches, not ordinals: a new enum constant fails to compile here instead of silently
+ * running the wrong op.
  */
-final class OpenClOps {
-    private OpenClOps() {
+public final class OpCodes {
+    private OpCodes() {
     }
 
-    static int code(UnaryOp op) {
+    public static int code(UnaryOp op) {
         return switch (op) {
             case NEG -> 0;
             case ABS -> 1;
@@ -34,7 +35,7 @@ final class OpenClOps {
         };
     }
 
-    static int code(BinaryOp op) {
+    public static int code(BinaryOp op) {
         return switch (op) {
             case ADD -> 0;
             case SUB -> 1;
@@ -46,7 +47,7 @@ final class OpenClOps {
         };
     }
 
-    static int code(ReduceOp op) {
+    public static int code(ReduceOp op) {
         return switch (op) {
             case SUM -> 0;
             case MEAN -> 1;
@@ -57,7 +58,7 @@ final class OpenClOps {
         };
     }
 
-    static int code(Activation act) {
+    public static int code(Activation act) {
         return switch (act) {
             case RELU -> 0;
             case LEAKY_RELU -> 1;
@@ -66,7 +67,7 @@ final class OpenClOps {
         };
     }
 
-    static int code(Distribution distribution) {
+    public static int code(Distribution distribution) {
         return switch (distribution) {
             case UNIFORM -> 0;
             case NORMAL -> 1;

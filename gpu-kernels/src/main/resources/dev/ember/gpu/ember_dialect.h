@@ -2,9 +2,10 @@
  * Ember kernel dialect, OpenCL C flavour.
  *
  * Every Ember kernel source is written against these spellings only (no raw __kernel, get_global_id,
- * barrier(...) or __local), so that a CUDA flavour of this header can compile the very same files:
- * it maps KERNEL to extern "C" __global__, GLOBAL and LOCAL to nothing, LOCAL_ARRAY to __shared__,
- * the id macros to blockIdx/threadIdx arithmetic and BARRIER() to __syncthreads().
+ * barrier(...) or __local), so that the CUDA flavour, ember_dialect_cuda.h, compiles the very same
+ * files: it maps KERNEL to extern "C" __global__, GLOBAL and LOCAL to nothing, LOCAL_ARRAY to
+ * __shared__, the id macros to blockIdx/threadIdx arithmetic and BARRIER() to __syncthreads().
+ * Change a spelling here and there together: the CUDA build and its tests compile every file.
  *
  * The host compiles each program once per element type: -DREAL=float, or -DREAL=double -DEMBER_F64.
  *

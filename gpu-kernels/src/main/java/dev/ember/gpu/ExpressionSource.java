@@ -1,4 +1,4 @@
-package dev.ember.opencl;
+package dev.ember.gpu;
 
 import dev.ember.core.spi.Expression;
 
@@ -15,13 +15,13 @@ import dev.ember.core.spi.Expression;
  * per output {@code (ptr, offset)}, then one {@code real} per constant or unary node, in node order
  * ({@link #hasValue}).
  */
-final class ExpressionSource {
-    static final String KERNEL = "ember_expression";
+public final class ExpressionSource {
+    public static final String KERNEL = "ember_expression";
 
     private ExpressionSource() {
     }
 
-    static String render(Expression e) {
+    public static String render(Expression e) {
         StringBuilder src = new StringBuilder("\n/* a fused expression: ").append(e.size()).append(" nodes, ")
                 .append(e.inputs()).append(" inputs, ").append(e.outputs()).append(" outputs */\n");
         src.append("KERNEL void ").append(KERNEL).append("(int rows, int cols");
@@ -48,9 +48,9 @@ final class ExpressionSource {
                             .append("rs + j * in").append(k).append("cs]");
                 }
                 case CONSTANT -> src.append('k').append(node);
-                case UNARY -> src.append("unary_op(").append(OpenClOps.code(e.unaryOp(node))).append(", v")
+                case UNARY -> src.append("unary_op(").append(OpCodes.code(e.unaryOp(node))).append(", v")
                         .append(e.left(node)).append(", k").append(node).append(')');
-                case BINARY -> src.append("binary_op(").append(OpenClOps.code(e.binaryOp(node))).append(", v")
+                case BINARY -> src.append("binary_op(").append(OpCodes.code(e.binaryOp(node))).append(", v")
                         .append(e.left(node)).append(", v").append(e.right(node)).append(')');
             }
             src.append(";\n");
@@ -63,7 +63,7 @@ final class ExpressionSource {
     }
 
     /** Whether a node's value (a constant, or a unary op's parameter) is passed as a kernel argument. */
-    static boolean hasValue(Expression e, int node) {
+    public static boolean hasValue(Expression e, int node) {
         return e.kind(node) == Expression.Kind.CONSTANT || e.kind(node) == Expression.Kind.UNARY;
     }
 }
