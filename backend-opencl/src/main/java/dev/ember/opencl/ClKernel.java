@@ -1,8 +1,10 @@
 package dev.ember.opencl;
 
 import dev.ember.core.DType;
+import dev.ember.core.spi.DeviceBuffer;
 import dev.ember.core.spi.KernelLaunchEvent;
 import dev.ember.core.spi.Span;
+import dev.ember.gpu.KernelArgs;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -48,36 +50,38 @@ final class ClKernel {
     }
 
     /** The arguments of one launch, in kernel parameter order. */
-    final class Launch {
+    final class Launch implements KernelArgs {
         private final List<Object> values = new ArrayList<>();
 
-        /** A span is two parameters: the buffer and the element offset (kernels index {@code p[off + i]}). */
-        Launch span(Span s) {
+        @Override
+        public Launch span(Span s) {
             values.add(((OpenClBuffer) s.buffer()).mem);
             values.add(s.offset());
             return this;
         }
 
-        /** A buffer and an explicit element offset (for calls split on the host). */
-        Launch mem(OpenClBuffer buffer, int offset) {
-            values.add(buffer.mem);
+        @Override
+        public Launch buffer(DeviceBuffer buffer, int offset) {
+            values.add(((OpenClBuffer) buffer).mem);
             values.add(offset);
             return this;
         }
 
-        Launch i(int v) {
+        @Override
+        public Launch i(int v) {
             values.add(v);
             return this;
         }
 
-        /** A scalar of the kernel's element type ({@code real}). */
-        Launch real(double v) {
+        @Override
+        public Launch real(double v) {
             values.add(dtype == DType.F32 ? (Object) (float) v : (Object) v);
             return this;
         }
 
         /** Enqueues without waiting; {@code local} may be null to let the driver choose. */
-        void run(long[] global, long[] local) {
+        @Override
+        public void run(long[] global, long[] local) {
             for (long g : global) {
                 if (g <= 0) {
                     return; // empty range: nothing to do, and OpenCL rejects a zero global size

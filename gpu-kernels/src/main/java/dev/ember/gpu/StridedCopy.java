@@ -1,21 +1,25 @@
-package dev.ember.opencl;
+package dev.ember.gpu;
+
+import dev.ember.core.spi.DeviceBuffer;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * Plans {@code copyStrided}: drops unit axes and merges axes that are contiguous with each other (most
  * views become rank 1 or 2), then launches the rank-6 kernel once, or once per index of the outer
  * axes when more than six remain.
  */
-final class StridedCopy {
+public final class StridedCopy {
     /** The kernel's rank; views of higher rank are split over their outer axes. */
     static final int KERNEL_RANK = 6;
 
     private StridedCopy() {
     }
 
-    static void run(ClKernel kernel, LaunchGrid grid, OpenClBuffer src, int srcOffset, int[] shape, int[] srcStrides,
-                    OpenClBuffer dst, int dstOffset) {
+    /** Copies the strided view of {@code src} into {@code dst}, densely; {@code kernel} starts each launch. */
+    public static void run(Supplier<KernelArgs> kernel, LaunchGrid grid, DeviceBuffer src, int srcOffset, int[] shape,
+                           int[] srcStrides, DeviceBuffer dst, int dstOffset) {
         int[] dims = new int[shape.length];
         int[] strides = new int[shape.length];
         int rank = 0;
@@ -48,7 +52,7 @@ final class StridedCopy {
             for (int k = 0; k < outer; k++) {
                 srcAt += index[k] * strides[k];
             }
-            ClKernel.Launch launch = kernel.args().mem(src, srcAt).mem(dst, dstAt).i(innerCount);
+            KernelArgs launch = kernel.get().buffer(src, srcAt).buffer(dst, dstAt).i(innerCount);
             for (int v : kd) {
                 launch.i(v);
             }
