@@ -1,0 +1,111 @@
+package dev.ember.cuda;
+
+import dev.ember.core.DType;
+import dev.ember.core.spi.DeviceBuffer;
+import dev.ember.core.spi.KernelLaunchEvent;
+import dev.ember.core.spi.Span;
+import dev.ember.gpu.KernelArgs;
+import jcuda.Pointer;
+import jcuda.driver.CUfunction;
+import jcuda.driver.JCudaDriver;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One kernel of a loaded module. A launch collects its arguments (each a pointer to the value, as
+ * {@code cuLaunchKernel} takes them) and checks their number against the PTX before enqueueing.
+ * Unlike an OpenCL kernel object a {@code CUfunction} holds no argument state, so launches from
+ * several threads need no lock.
+ */
+final class CudaKernel {
+    private final String name;
+    private final CUfunction function;
+    private final DType dtype;
+    private final int params;
+
+    CudaKernel(String name, CUfunction function, DType dtype, int params) {
+        this.name = name;
+        this.function = function;
+        this.dtype = dtype;
+        this.params = params;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Starts the arguments of one launch on {@code stream}. */
+    Launch args(CudaStream stream) {
+        return new Launch(stream);
+    }
+
+    /** The arguments of one launch, in kernel parameter order. */
+    final class Launch implements KernelArgs {
+        private final CudaStream stream;
+        private final List<Pointer> values = new ArrayList<>();
+
+        private Launch(CudaStream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public Launch span(Span s) {
+            return buffer(s.buffer(), s.offset());
+        }
+
+        @Override
+        public Launch buffer(DeviceBuffer buffer, int offset) {
+            values.add(Pointer.to(((CudaBuffer) buffer).pointer()));
+            values.add(Pointer.to(new int[] {offset}));
+            return this;
+        }
+
+        @Override
+        public Launch i(int v) {
+            values.add(Pointer.to(new int[] {v}));
+            return this;
+        }
+
+        @Override
+        public Launch real(double v) {
+            values.add(dtype == DType.F32 ? Pointer.to(new float[] {(float) v}) : Pointer.to(new double[] {v}));
+            return this;
+        }
+
+        /** OpenCL-style sizes: {@code global[d] / local[d]} blocks of {@code local[d]} threads. */
+        @Override
+        public void run(long[] global, long[] local) {
+            int[] grid = {1, 1, 1};
+            int[] block = {1, 1, 1};
+            for (int d = 0; d < global.length; d++) {
+                if (global[d] <= 0) {
+                    return; // empty range: nothing to do
+                }
+                block[d] = Math.toIntExact(local[d]);
+                if (global[d] % local[d] != 0) {
+                    throw new IllegalStateException("cuda: " + name + ": global size " + global[d]
+                            + " is not a multiple of the block size " + local[d] + " in dimension " + d);
+                }
+                grid[d] = Math.toIntExact(global[d] / local[d]);
+            }
+            launch(grid[0], grid[1], grid[2], block[0], block[1], block[2], 0);
+        }
+
+        /** Enqueues {@code grid} blocks of {@code block} threads with {@code sharedBytes} of dynamic shared memory. */
+        void launch(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ, int sharedBytes) {
+            if (values.size() != params) {
+                throw new IllegalStateException("cuda: kernel " + name + " takes " + params
+                        + " parameters, the host passed " + values.size());
+            }
+            KernelLaunchEvent event = KernelLaunchEvent.start();
+            Cuda.check(JCudaDriver.cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes,
+                    stream.handle(), Pointer.to(values.toArray(new Pointer[0])), null), "launch " + name,
+                    "cuLaunchKernel");
+            stream.launched();
+            if (event != null) {
+                event.commit(CudaProvider.NAME, name, (long) gridX * gridY * gridZ * blockX * blockY * blockZ);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.ember.cuda;
+
+import dev.ember.core.DType;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.JCudaDriver;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One loaded PTX module (the driver JIT-compiles it for the device) and its kernels, looked up on first use. */
+final class CudaModule {
+    private final String name;
+    private final CUmodule module;
+    private final DType dtype;
+    private final Map<String, Integer> signatures;
+    private final Map<String, CudaKernel> kernels = new ConcurrentHashMap<>();
+
+    private CudaModule(String name, CUmodule module, DType dtype, Map<String, Integer> signatures) {
+        this.name = name;
+        this.module = module;
+        this.dtype = dtype;
+        this.signatures = signatures;
+    }
+
+    /** Loads {@code ptx} into the current context; {@code dtype} is the type of its {@code real} scalars. */
+    static CudaModule load(String name, String ptx, DType dtype) {
+        byte[] text = ptx.getBytes(StandardCharsets.US_ASCII);
+        byte[] image = new byte[text.length + 1];   // cuModuleLoadData reads a NUL-terminated image
+        System.arraycopy(text, 0, image, 0, text.length);
+        CUmodule module = new CUmodule();
+        int result = JCudaDriver.cuModuleLoadData(module, image);
+        if (result == Cuda.ERROR_UNSUPPORTED_PTX_VERSION) {
+            throw new CudaCallException("load module " + name + " (the driver is older than the toolkit that wrote"
+                    + " this PTX; update the NVIDIA driver)", "cuModuleLoadData", result);
+        }
+        Cuda.check(result, "load module " + name, "cuModuleLoadData");
+        return new CudaModule(name, module, dtype, PtxSignatures.parse(ptx));
+    }
+
+    /** The kernel {@code kernel}, with the parameter count its PTX declares. */
+    CudaKernel kernel(String kernel) {
+        return kernels.computeIfAbsent(kernel, k -> {
+            Integer params = signatures.get(k);
+            if (params == null) {
+                throw new IllegalStateException("cuda: module " + name + " has no kernel " + k + " (it has "
+                        + signatures.keySet() + ")");
+            }
+            CUfunction function = new CUfunction();
+            Cuda.check(JCudaDriver.cuModuleGetFunction(function, module, k), "find kernel " + k,
+                    "cuModuleGetFunction");
+            return new CudaKernel(k, function, dtype, params);
+        });
+    }
+
+    void unload() {
+        kernels.clear();
+        JCudaDriver.cuModuleUnload(module);
+    }
+}
