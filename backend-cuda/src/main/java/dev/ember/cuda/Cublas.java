@@ -177,8 +177,8 @@ public final class Cublas {
          * @throws IllegalArgumentException for bad sizes, leading dimensions or addresses ({@link ColumnMajorCall#of})
          * @throws IllegalStateException    when cuBLAS reports an error, naming it and the call
          */
-        public void gemm(DType dtype, boolean transA, boolean transB, int m, int n, int k, double alpha, long a, int lda,
-                         long b, int ldb, double beta, long c, int ldc) {
+        public void gemm(DType dtype, boolean transA, boolean transB, int m, int n, int k, double alpha, long a,
+                         int lda, long b, int ldb, double beta, long c, int ldc) {
             Objects.requireNonNull(dtype, "cublas gemm: dtype");
             ensureOpen("gemm");
             ColumnMajorCall call = ColumnMajorCall.of(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
@@ -207,7 +207,7 @@ public final class Cublas {
         String describe();
     }
 
-    /** The bound entry points (cublas_api.h, unchanged from CUDA 11 to 13). */
+    /** The bound entry points, with their declarations in cublas_api.h. */
     private static final class Functions {
         /** {@code cublasStatus_t cublasCreate_v2(cublasHandle_t* handle)} */
         private final MethodHandle create;
@@ -321,18 +321,19 @@ public final class Cublas {
             }
         }
 
-        void gemm(MemorySegment handle, DType dtype, ColumnMajorCall call, double alpha, double beta, Description what) {
+        void gemm(MemorySegment handle, DType dtype, ColumnMajorCall call, double alpha, double beta,
+                  Description what) {
             // alpha and beta are host pointers (the default pointer mode): cuBLAS reads them before returning
             try (Arena arena = Arena.ofConfined()) {
                 int status = switch (dtype) {
-                    case F32 -> (int) sgemm.invokeExact(handle, call.transaCode(), call.transbCode(), call.m(), call.n(),
-                            call.k(), arena.allocateFrom(JAVA_FLOAT, (float) alpha), device(call.a()), call.lda(),
-                            device(call.b()), call.ldb(), arena.allocateFrom(JAVA_FLOAT, (float) beta), device(call.c()),
-                            call.ldc());
-                    case F64 -> (int) dgemm.invokeExact(handle, call.transaCode(), call.transbCode(), call.m(), call.n(),
-                            call.k(), arena.allocateFrom(JAVA_DOUBLE, alpha), device(call.a()), call.lda(),
-                            device(call.b()), call.ldb(), arena.allocateFrom(JAVA_DOUBLE, beta), device(call.c()),
-                            call.ldc());
+                    case F32 -> (int) sgemm.invokeExact(handle, call.transaCode(), call.transbCode(), call.m(),
+                            call.n(), call.k(), arena.allocateFrom(JAVA_FLOAT, (float) alpha), device(call.a()),
+                            call.lda(), device(call.b()), call.ldb(), arena.allocateFrom(JAVA_FLOAT, (float) beta),
+                            device(call.c()), call.ldc());
+                    case F64 -> (int) dgemm.invokeExact(handle, call.transaCode(), call.transbCode(), call.m(),
+                            call.n(), call.k(), arena.allocateFrom(JAVA_DOUBLE, alpha), device(call.a()),
+                            call.lda(), device(call.b()), call.ldb(), arena.allocateFrom(JAVA_DOUBLE, beta),
+                            device(call.c()), call.ldc());
                 };
                 check(status, what::describe);
             } catch (RuntimeException | Error e) {

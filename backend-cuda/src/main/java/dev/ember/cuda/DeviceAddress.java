@@ -29,7 +29,8 @@ public final class DeviceAddress {
             throw new IllegalArgumentException("device address: pointer is null");
         }
         try {
-            return (long) NATIVE_POINTER.invokeExact((NativePointerObject) pointer) + (long) BYTE_OFFSET.invokeExact(pointer);
+            long base = (long) NATIVE_POINTER.invokeExact((NativePointerObject) pointer);
+            return base + (long) BYTE_OFFSET.invokeExact(pointer);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

@@ -63,8 +63,8 @@ public final class Nvrtc {
             Functions functions = new Functions(library);
             return new Nvrtc(library.file(), null, functions.version(), functions);
         } catch (RuntimeException | LinkageError e) {
-            return new Nvrtc(library.file(), "libnvrtc loaded from " + library.file() + " but unusable: " + e.getMessage(),
-                    null, null);
+            return new Nvrtc(library.file(), "libnvrtc loaded from " + library.file() + " but unusable: "
+                    + e.getMessage(), null, null);
         }
     }
 
@@ -137,7 +137,7 @@ public final class Nvrtc {
         }
     }
 
-    /** The bound entry points (nvrtc.h, unchanged from CUDA 11 to 13). */
+    /** The bound entry points, with their declarations in nvrtc.h. */
     private static final class Functions {
         /** {@code const char* nvrtcGetErrorString(nvrtcResult result)} */
         private final MethodHandle getErrorString;
@@ -162,20 +162,24 @@ public final class Nvrtc {
         private final MethodHandle destroyProgram;
 
         Functions(NativeLibraries.Result library) {
-            getErrorString = NativeLibraries.function(library, "nvrtcGetErrorString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+            getErrorString = NativeLibraries.function(library, "nvrtcGetErrorString",
+                    FunctionDescriptor.of(ADDRESS, JAVA_INT));
             nvrtcVersion = NativeLibraries.function(library, "nvrtcVersion",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             createProgram = NativeLibraries.function(library, "nvrtcCreateProgram",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
             compileProgram = NativeLibraries.function(library, "nvrtcCompileProgram",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-            getPtxSize = NativeLibraries.function(library, "nvrtcGetPTXSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-            getPtx = NativeLibraries.function(library, "nvrtcGetPTX", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            getPtxSize = NativeLibraries.function(library, "nvrtcGetPTXSize",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            getPtx = NativeLibraries.function(library, "nvrtcGetPTX",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             getProgramLogSize = NativeLibraries.function(library, "nvrtcGetProgramLogSize",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             getProgramLog = NativeLibraries.function(library, "nvrtcGetProgramLog",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-            destroyProgram = NativeLibraries.function(library, "nvrtcDestroyProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            destroyProgram = NativeLibraries.function(library, "nvrtcDestroyProgram",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS));
         }
 
         String version() {
@@ -212,7 +216,8 @@ public final class Nvrtc {
             } catch (RuntimeException | Error e) {
                 throw e;
             } catch (Throwable e) {
-                throw new IllegalStateException("nvrtc: compiling " + programName + " failed in the native call: " + e, e);
+                throw new IllegalStateException("nvrtc: compiling " + programName + " failed in the native call: " + e,
+                        e);
             }
         }
 
@@ -232,7 +237,8 @@ public final class Nvrtc {
             check((int) getPtxSize.invokeExact(program, size), "nvrtcGetPTXSize for " + programName);
             long bytes = size.get(JAVA_LONG, 0);
             if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
-                throw new IllegalStateException("nvrtc: nvrtcGetPTXSize for " + programName + " gave " + bytes + " bytes");
+                throw new IllegalStateException("nvrtc: nvrtcGetPTXSize for " + programName + " gave " + bytes
+                        + " bytes");
             }
             MemorySegment ptx = arena.allocate(bytes);
             check((int) getPtx.invokeExact(program, ptx), "nvrtcGetPTX for " + programName);
@@ -249,7 +255,8 @@ public final class Nvrtc {
             }
             MemorySegment log = arena.allocate(bytes);
             result = (int) getProgramLog.invokeExact(program, log);
-            return result == NVRTC_SUCCESS ? log.getString(0) : "(nvrtcGetProgramLog failed: " + errorString(result) + ")";
+            return result == NVRTC_SUCCESS ? log.getString(0)
+                    : "(nvrtcGetProgramLog failed: " + errorString(result) + ")";
         }
 
         private String failure(int result, String programName, List<String> options, String log) {

@@ -23,7 +23,8 @@ class NativeLibrariesTest {
         assertThat(result.found()).isFalse();
         assertThat(result.symbols()).isNull();
         assertThat(result.reason()).startsWith("libember_missing not found: tried ")
-                .contains("dynamic loader (LD_LIBRARY_PATH, ld.so.cache) has none of libember_missing.so.9, libember_missing.so")
+                .contains("dynamic loader (LD_LIBRARY_PATH, ld.so.cache) has none of libember_missing.so.9,"
+                        + " libember_missing.so")
                 .contains("no such file in " + temp + ", " + absent)
                 .doesNotContain("\n");
     }
@@ -36,7 +37,8 @@ class NativeLibrariesTest {
             NativeLibraries.Result result = NativeLibraries.find("libember_missing", property,
                     List.of("libember_missing.so"), List.of());
             assertThat(result.found()).isFalse();
-            assertThat(result.reason()).contains("-D" + property + "=" + temp.resolve("libnot_there.so") + " (no such file)");
+            assertThat(result.reason())
+                    .contains("-D" + property + "=" + temp.resolve("libnot_there.so") + " (no such file)");
         } finally {
             System.clearProperty(property);
         }
@@ -54,8 +56,8 @@ class NativeLibrariesTest {
 
     @Test
     void aRealLibraryIsFoundThroughTheDynamicLoader() {
-        NativeLibraries.Result result = NativeLibraries.find("libm", null, List.of("libember_missing.so.9", "libm.so.6"),
-                List.of());
+        NativeLibraries.Result result = NativeLibraries.find("libm", null,
+                List.of("libember_missing.so.9", "libm.so.6"), List.of());
 
         assertThat(result.found()).as(result.reason()).isTrue();
         assertThat(result.file()).isEqualTo("libm.so.6");
@@ -86,7 +88,8 @@ class NativeLibrariesTest {
             NativeLibraries.Result result = NativeLibraries.find("libm", property, List.of("libm.so.6"), List.of());
             assertThat(result.found()).as(result.reason()).isTrue();
             assertThat(result.file()).isEqualTo("libm.so.6");
-            assertThat(result.reason()).contains("-D" + property + "=" + temp.resolve("libnot_there.so") + " (no such file)");
+            assertThat(result.reason())
+                    .contains("-D" + property + "=" + temp.resolve("libnot_there.so") + " (no such file)");
         } finally {
             System.clearProperty(property);
         }
@@ -107,7 +110,8 @@ class NativeLibrariesTest {
 
     @Test
     void byDefaultTheToolkitsDirectoriesAreSearched() {
-        NativeLibraries.Result result = NativeLibraries.find("libember_missing", null, List.of("libember_missing.so.9"));
+        NativeLibraries.Result result = NativeLibraries.find("libember_missing", null,
+                List.of("libember_missing.so.9"));
 
         assertThat(result.found()).isFalse();
         assertThat(result.reason()).contains("/usr/local/cuda/lib64", "/usr/local/cuda/targets/x86_64-linux/lib");

@@ -31,9 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the very options NVRTC gets ({@link CudaCompileOptions}): each representative expression must
  * compile for F32 and F64, and its PTX entry must take the parameters the launch passes
  * ({@link ExpressionSource}: {@code rows, cols}, four per input, two per output, one per value).
- * Without nvcc the test skips, or fails when {@code -Dember.require} names nvcc.
+ * Without nvcc the test skips, or fails when {@code -Dember.require} names nvcc. Where NVRTC is
+ * present (a GPU machine) the same programs go through it too, as the backend will compile them.
  */
 class RenderedKernelNvccTest {
+    private static final Nvrtc NVRTC = Nvrtc.load();
+
     @TempDir
     Path temp;
 
@@ -68,7 +71,8 @@ class RenderedKernelNvccTest {
         Expression.Builder e = Expression.builder(4);
         int p = e.input(0);
         int g = e.input(1);
-        int m = e.binary(BinaryOp.ADD, e.unary(UnaryOp.MUL_SCALAR, 0.9, e.input(2)), e.unary(UnaryOp.MUL_SCALAR, 0.1, g));
+        int m = e.binary(BinaryOp.ADD, e.unary(UnaryOp.MUL_SCALAR, 0.9, e.input(2)),
+                e.unary(UnaryOp.MUL_SCALAR, 0.1, g));
         int v = e.binary(BinaryOp.ADD, e.unary(UnaryOp.MUL_SCALAR, 0.999, e.input(3)),
                 e.unary(UnaryOp.MUL_SCALAR, 0.001, e.unary(UnaryOp.SQUARE, 0, g)));
         int step = e.binary(BinaryOp.DIV, e.unary(UnaryOp.MUL_SCALAR, 1e-3, m),
@@ -112,7 +116,8 @@ class RenderedKernelNvccTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
-    void nvccCompilesTheRenderedKernelWithNvrtcsOptions(String name, DType dtype, Expression expression) throws IOException {
+    void nvccCompilesTheRenderedKernelWithNvrtcsOptions(String name, DType dtype, Expression expression)
+            throws IOException {
         List<Path> toolkit = new ArrayList<>();
         String cudaHome = System.getenv("CUDA_HOME");
         if (cudaHome != null && !cudaHome.isBlank()) {
@@ -121,8 +126,7 @@ class RenderedKernelNvccTest {
         toolkit.add(Path.of("/usr/local/cuda/bin"));
         Path nvcc = Tools.require("nvcc", toolkit);
 
-        Path source = Files.writeString(temp.resolve(name + "_" + dtype + ".cu"),
-                KernelSources.program(Dialect.CUDA, KernelSources.EXPRESSION_PRELUDE) + ExpressionSource.render(expression));
+        Path source = Files.writeString(temp.resolve(name + "_" + dtype + ".cu"), program(expression));
         Path ptx = temp.resolve(name + "_" + dtype + ".ptx");
         List<String> command = new ArrayList<>(List.of(nvcc.toString(), "-ptx"));
         command.addAll(CudaCompileOptions.options(dtype));
@@ -130,8 +134,31 @@ class RenderedKernelNvccTest {
         Tools.Run run = Tools.run(command);
 
         assertThat(run.exitCode()).as("%s\n%s", String.join(" ", command), run.output()).isZero();
-        List<String> parameters = entryParameters(Files.readString(ptx));
-        int values = (int) IntStream.range(0, expression.size()).filter(n -> ExpressionSource.hasValue(expression, n)).count();
+        assertTakesTheLaunchsParameters(Files.readString(ptx), dtype, expression);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void nvrtcCompilesTheRenderedKernelWhereItIsPresent(String name, DType dtype, Expression expression) {
+        if (!NVRTC.available()) {
+            Tools.failIfRequired("nvrtc", NVRTC.reason());
+            assertThat(NVRTC.reason()).contains("libnvrtc");
+            return;
+        }
+        String ptx = NVRTC.compile(program(expression), name + "_" + dtype + ".cu", CudaCompileOptions.options(dtype));
+        assertTakesTheLaunchsParameters(ptx, dtype, expression);
+    }
+
+    /** The whole program the backend compiles for an expression: header, element-wise prelude, kernel. */
+    private static String program(Expression expression) {
+        return KernelSources.program(Dialect.CUDA, KernelSources.EXPRESSION_PRELUDE)
+                + ExpressionSource.render(expression);
+    }
+
+    private static void assertTakesTheLaunchsParameters(String ptx, DType dtype, Expression expression) {
+        List<String> parameters = entryParameters(ptx);
+        int values = (int) IntStream.range(0, expression.size())
+                .filter(node -> ExpressionSource.hasValue(expression, node)).count();
         assertThat(parameters).as("parameters of %s for %s", ExpressionSource.KERNEL, expression)
                 .hasSize(2 + 4 * expression.inputs() + 2 * expression.outputs() + values);
         String real = dtype == DType.F32 ? ".f32" : ".f64";
@@ -154,7 +181,8 @@ class RenderedKernelNvccTest {
         List<String> lines = ptx.lines().toList();
         int entry = IntStream.range(0, lines.size())
                 .filter(i -> lines.get(i).contains(".entry " + ExpressionSource.KERNEL + "("))
-                .findFirst().orElseThrow(() -> new AssertionError("no .entry " + ExpressionSource.KERNEL + " in:\n" + ptx));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no .entry " + ExpressionSource.KERNEL + " in:\n" + ptx));
         List<String> parameters = new ArrayList<>();
         for (int i = entry + 1; i < lines.size() && !lines.get(i).strip().startsWith(")"); i++) {
             if (lines.get(i).contains(".param")) {

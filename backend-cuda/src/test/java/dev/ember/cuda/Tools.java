@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The build tools some tests run (nvcc, the C compiler): found on PATH or in given directories; a
  * missing one skips the test with the reason, or fails it when {@code -Dember.require} names the tool.
+ * The same property makes a missing library fail the tests that use it where present ({@link #failIfRequired}).
  */
 final class Tools {
     /** What one run of a tool gave. */
@@ -34,12 +35,17 @@ final class Tools {
         }
         String reason = tool + " not found on PATH (" + System.getenv("PATH") + ")"
                 + (directories.isEmpty() ? "" : " nor in " + directories);
-        if (ConformanceSupport.required().contains(tool)) {
-            Assertions.fail(tool + " is required (-D" + ConformanceSupport.REQUIRE_PROPERTY + "="
-                    + System.getProperty(ConformanceSupport.REQUIRE_PROPERTY) + ") but " + reason);
-        }
+        failIfRequired(tool, reason);
         Assumptions.abort("skipping: " + reason);
         throw new AssertionError("unreachable");
+    }
+
+    /** Fails the test when {@code -Dember.require} names something (e.g. {@code nvrtc}) that is missing. */
+    static void failIfRequired(String name, String reason) {
+        if (ConformanceSupport.required().contains(name)) {
+            Assertions.fail(name + " is required (-D" + ConformanceSupport.REQUIRE_PROPERTY + "="
+                    + System.getProperty(ConformanceSupport.REQUIRE_PROPERTY) + ") but unavailable: " + reason);
+        }
     }
 
     static Optional<Path> find(String tool, List<Path> directories) {

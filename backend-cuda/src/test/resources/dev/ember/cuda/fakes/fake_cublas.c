@@ -2,8 +2,8 @@
  * A stand-in for libcublas with cuBLAS's C signatures (cublas_api.h), so that the FFM binding's
  * argument passing and the row-major to column-major mapping run on machines without CUDA. Its GEMMs
  * compute the column-major BLAS definition on HOST memory (the test passes host addresses) and reject
- * leading dimensions the way cuBLAS does; a NaN alpha makes it fail as a launch would. Not cuBLAS: only the calling convention and the BLAS
- * semantics are real.
+ * leading dimensions the way cuBLAS does; a NaN alpha makes it fail as a launch would. Not cuBLAS:
+ * only the calling convention and the BLAS semantics are real.
  */
 #include <stdlib.h>
 
