@@ -77,18 +77,19 @@ public final class NativeLibraries {
                 if (attempt.symbols != null) {
                     return new Result(attempt.symbols, path.toString(), "");
                 }
-                failures.add(label + " (" + attempt.error + ")");
+                failures.add(doesNotLoad(label, attempt));
             }
         }
-        List<String> notOnLoaderPath = new ArrayList<>();
+        List<String> notOpened = new ArrayList<>();
         for (String name : names) {
             Attempt attempt = open(name, () -> SymbolLookup.libraryLookup(name, Arena.global()));
             if (attempt.symbols != null) {
                 return new Result(attempt.symbols, name, String.join("; ", failures));
             }
-            notOnLoaderPath.add(name);
+            notOpened.add(name);
         }
-        failures.add("dynamic loader (LD_LIBRARY_PATH, ld.so.cache) has none of " + String.join(", ", notOnLoaderPath));
+        // FFM does not pass on dlerror(): "could not open" covers both absent and a dependency missing
+        failures.add("dynamic loader (LD_LIBRARY_PATH, ld.so.cache) could not open " + String.join(", ", notOpened));
         Set<Path> searched = new LinkedHashSet<>();
         for (Path directory : directories) {
             if (!searched.add(directory.toAbsolutePath().normalize())) {
@@ -103,14 +104,18 @@ public final class NativeLibraries {
                 if (attempt.symbols != null) {
                     return new Result(attempt.symbols, path.toString(), String.join("; ", failures));
                 }
-                failures.add(path + " (" + attempt.error + ")");
+                failures.add(doesNotLoad(path.toString(), attempt));
             }
         }
-        failures.add("no such file in " + String.join(", ", searched.stream().map(Path::toString).toList()));
+        failures.add("no loadable file in " + String.join(", ", searched.stream().map(Path::toString).toList()));
         return new Result(null, null, what + " not found: tried " + String.join("; ", failures));
     }
 
     private record Attempt(SymbolLookup symbols, String error) {
+    }
+
+    private static String doesNotLoad(String what, Attempt attempt) {
+        return what + " (exists but does not load, e.g. a dependency is not on LD_LIBRARY_PATH: " + attempt.error + ")";
     }
 
     private interface Opener {

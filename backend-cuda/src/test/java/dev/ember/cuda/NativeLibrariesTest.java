@@ -23,9 +23,9 @@ class NativeLibrariesTest {
         assertThat(result.found()).isFalse();
         assertThat(result.symbols()).isNull();
         assertThat(result.reason()).startsWith("libember_missing not found: tried ")
-                .contains("dynamic loader (LD_LIBRARY_PATH, ld.so.cache) has none of libember_missing.so.9,"
+                .contains("dynamic loader (LD_LIBRARY_PATH, ld.so.cache) could not open libember_missing.so.9,"
                         + " libember_missing.so")
-                .contains("no such file in " + temp + ", " + absent)
+                .contains("no loadable file in " + temp + ", " + absent)
                 .doesNotContain("\n");
     }
 
@@ -51,7 +51,8 @@ class NativeLibrariesTest {
         NativeLibraries.Result result = NativeLibraries.find("libbogus", null, List.of("libbogus.so.1"), List.of(temp));
 
         assertThat(result.found()).isFalse();
-        assertThat(result.reason()).contains(bogus + " (IllegalArgumentException");
+        assertThat(result.reason()).contains(bogus + " (exists but does not load, e.g. a dependency is not on"
+                + " LD_LIBRARY_PATH: IllegalArgumentException");
     }
 
     @Test
@@ -104,7 +105,7 @@ class NativeLibrariesTest {
 
         assertThat(result.found()).as(result.reason()).isTrue();
         assertThat(result.file()).isEqualTo(link.toString());
-        assertThat(result.reason()).contains("has none of libember_probe.so.1");
+        assertThat(result.reason()).contains("could not open libember_probe.so.1");
         Files.delete(link);   // the JDK's libjava.so stays loaded; JUnit need not warn about the link
     }
 
