@@ -93,7 +93,8 @@ base_arch="compute_$oldest"
 tf32_arch=compute_80
 [ "$oldest" -le 80 ] || tf32_arch=$base_arch
 
-common_flags=(-ptx -O3 -lineinfo -std=c++17)
+# No -lineinfo: it writes this machine's absolute source paths into the PTX (jars would differ by checkout).
+common_flags=(-ptx -O3 -std=c++17)
 
 # compile SOURCE OUTPUT ARCH FLAGS...
 compile() {
@@ -132,8 +133,11 @@ build() {
     echo "build-ptx: $module.ptx: $entries kernels, $arch, ptxas sm_80 and sm_90 ok"
 }
 
-build ember_f32 "$cuda/ember_kernels.cu" "$base_arch" -DREAL=float -DEMBER_WG=256
-build ember_f64 "$cuda/ember_kernels.cu" "$base_arch" -DREAL=double -DEMBER_F64 -DEMBER_WG=256
+# The shared kernels round every operation (--fmad=false), as the fused expressions NVRTC builds do
+# (CudaCompileOptions), so a step gives the same numbers eager and traced. EMBER_WG is
+# CudaCompileOptions.GROUP_SIZE, the block size the backend launches.
+build ember_f32 "$cuda/ember_kernels.cu" "$base_arch" --fmad=false -DREAL=float -DEMBER_WG=256
+build ember_f64 "$cuda/ember_kernels.cu" "$base_arch" --fmad=false -DREAL=double -DEMBER_F64 -DEMBER_WG=256
 build gemm "$cuda/gemm.cu" "$base_arch"
 build gemm_tf32 "$cuda/gemm_tf32.cu" "$tf32_arch"
 

@@ -40,7 +40,7 @@ public final class CudaBackend extends DialectBackend<CudaBuffer> {
     private final CudaStream stream;
     private final KernelImages images;
     private final CudaSettings settings;
-    private final Nvrtc nvrtc;
+    private final Nvrtc nvrtc = CudaLibraries.nvrtc();
     /** cuBLAS when the {@code gemm=cublas} option chose it; null runs Ember's own GEMM. */
     private final CublasGemm cublas;
     private final BufferAccounting accounting = new BufferAccounting(CudaProvider.NAME);
@@ -49,7 +49,7 @@ public final class CudaBackend extends DialectBackend<CudaBuffer> {
     CudaBackend(CudaDevice device, KernelImages images, CudaSettings settings) {
         super(CudaBuffer.class, CudaBuffer::isReleased,
                 new LaunchGrid(device.maxThreadsPerBlock(), device.multiprocessors(), false));
-        if (grid.group() != CudaCompileOptions.GROUP_SIZE) {
+        if (grid.group() != CudaCompileOptions.GROUP_SIZE) {   // the kernels' shared arrays have this size
             throw new IllegalStateException("cuda: " + device.name() + " runs blocks of at most "
                     + device.maxThreadsPerBlock() + " threads; the kernels were built for blocks of "
                     + CudaCompileOptions.GROUP_SIZE);
@@ -57,12 +57,11 @@ public final class CudaBackend extends DialectBackend<CudaBuffer> {
         this.device = device;
         this.images = images;
         this.settings = settings;
-        this.nvrtc = Nvrtc.load();
         this.context = CudaContext.acquire(device);
         try {
             context.bind();
             this.stream = new CudaStream();
-            this.cublas = settings.cublas() ? CublasGemm.open() : null;
+            this.cublas = settings.cublas() ? CublasGemm.open(settings.tf32()) : null;
         } catch (RuntimeException e) {
             context.release();
             throw e;
@@ -266,9 +265,9 @@ public final class CudaBackend extends DialectBackend<CudaBuffer> {
     protected KernelArgs expressionLaunch(Expression expression, DType dtype) {
         bind();
         String key = "expression/" + dtype + "/" + expression.structure();
-        return context.module(key, dtype, () -> nvrtc.compile(
+        return context.module(key, dtype, () -> CudaModule.image(nvrtc.compile(
                 KernelSources.program(Dialect.CUDA, KernelSources.EXPRESSION_PRELUDE) + ExpressionSource.render(expression),
-                "ember_expression.cu", CudaCompileOptions.forDevice(dtype, device.major(), device.minor())))
+                "ember_expression.cu", CudaCompileOptions.options(dtype))))
                 .kernel(ExpressionSource.KERNEL).args(stream);
     }
 

@@ -17,6 +17,12 @@ public final class CudaCompileOptions {
      */
     public static final String ARCHITECTURE = "compute_75";
 
+    /**
+     * The thread-block size of the shared kernels' work-group reductions: build-ptx.sh compiles them
+     * with {@code -DEMBER_WG} set to this, and the backend launches blocks of exactly this size.
+     */
+    public static final int GROUP_SIZE = 256;
+
     private CudaCompileOptions() {
     }
 

@@ -63,8 +63,8 @@ final class CudaContext {
         Cuda.check(JCudaDriver.cuCtxSetCurrent(context), "bind the context of " + device.name(), "cuCtxSetCurrent");
     }
 
-    /** The module {@code key}, loaded from {@code ptx} on first use (the driver JIT-compiles it once). */
-    CudaModule module(String key, DType dtype, Supplier<String> ptx) {
-        return modules.computeIfAbsent(key, k -> CudaModule.load(k, ptx.get(), dtype));
+    /** The module {@code key}, loaded from its image on first use (the driver JIT-compiles the PTX once). */
+    CudaModule module(String key, DType dtype, Supplier<byte[]> image) {
+        return modules.computeIfAbsent(key, k -> CudaModule.load(k, image.get(), dtype));
     }
 }

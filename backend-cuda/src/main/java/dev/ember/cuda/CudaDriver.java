@@ -7,6 +7,8 @@ import jcuda.driver.JCudaDriver;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The NVIDIA driver as Ember reaches it through JCuda: loaded and initialised once per JVM. Every
@@ -48,23 +50,32 @@ final class CudaDriver {
         };
     }
 
+    /** The loader's own line in JCuda's long report: "libcuda.so.1: cannot open shared object file: ...". */
+    private static final Pattern CANNOT_OPEN = Pattern.compile("(lib[\\w.+-]+\\.so[\\w.]*): cannot open shared object"
+            + " file: No such file or directory");
+
     /**
-     * Why JCuda's native library did not load. Its JNI library links {@code libcuda.so.1}, the
-     * driver; a machine without an NVIDIA driver fails here, which is the commonest case.
+     * Why JCuda's native library did not load, in one line. Its JNI library links {@code libcuda.so.1},
+     * the driver; a machine without an NVIDIA driver fails here, which is the commonest case. JCuda's
+     * message holds every attempt with its stack trace, so only the loader's line is kept.
      */
     static String nativeFailure(Throwable e) {
         StringBuilder messages = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null) {
-                messages.append(messages.isEmpty() ? "" : "; ").append(t.getMessage().strip());
+                messages.append(messages.isEmpty() ? "" : "\n").append(t.getMessage());
             }
         }
-        String all = messages.toString().replaceAll("\\s+", " ");
-        if (all.contains("libcuda.so")) {
-            return "libcuda.so.1 (the NVIDIA driver) was not found: no NVIDIA driver is installed here ("
-                    + e.getClass().getSimpleName() + ": " + all + ")";
+        Matcher missing = CANNOT_OPEN.matcher(messages);
+        while (missing.find()) {
+            if (missing.group(1).startsWith("libcuda.so")) {
+                return "libcuda.so.1 (the NVIDIA driver) was not found: no NVIDIA driver is installed here ("
+                        + missing.group() + ")";
+            }
         }
-        return "JCuda's native library failed to load (" + e.getClass().getSimpleName() + ": " + all + ")";
+        missing.reset();
+        String detail = missing.find() ? missing.group() : messages.toString().strip().lines().findFirst().orElse("");
+        return "JCuda's native library failed to load (" + e.getClass().getSimpleName() + ": " + detail + ")";
     }
 
     /** The CUDA devices, after a successful {@link #initialise()}. */

@@ -7,6 +7,7 @@ import dev.ember.core.spi.Span;
 import dev.ember.gpu.KernelArgs;
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.JCudaDriver;
 
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ final class CudaKernel {
     private final CUfunction function;
     private final DType dtype;
     private final int params;
+    /** The dynamic shared memory this function may take, raised above the 48 KiB default on demand. */
+    private volatile int sharedLimit = DEFAULT_SHARED_LIMIT;
+    private static final int DEFAULT_SHARED_LIMIT = 48 * 1024;
 
     CudaKernel(String name, CUfunction function, DType dtype, int params) {
         this.name = name;
@@ -38,6 +42,16 @@ final class CudaKernel {
     /** Starts the arguments of one launch on {@code stream}. */
     Launch args(CudaStream stream) {
         return new Launch(stream);
+    }
+
+    /** Kernels that take more than 48 KiB of dynamic shared memory must say so once (sm_80 and newer allow it). */
+    private synchronized void raiseSharedLimit(int bytes) {
+        if (bytes > sharedLimit) {
+            Cuda.check(JCudaDriver.cuFuncSetAttribute(function,
+                    CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes),
+                    "allow " + name + " " + bytes + " bytes of shared memory", "cuFuncSetAttribute");
+            sharedLimit = bytes;
+        }
     }
 
     /** The arguments of one launch, in kernel parameter order. */
@@ -97,6 +111,9 @@ final class CudaKernel {
             if (values.size() != params) {
                 throw new IllegalStateException("cuda: kernel " + name + " takes " + params
                         + " parameters, the host passed " + values.size());
+            }
+            if (sharedBytes > sharedLimit) {
+                raiseSharedLimit(sharedBytes);
             }
             KernelLaunchEvent event = KernelLaunchEvent.start();
             Cuda.check(JCudaDriver.cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes,

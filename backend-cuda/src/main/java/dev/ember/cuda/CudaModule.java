@@ -14,21 +14,21 @@ final class CudaModule {
     private final String name;
     private final CUmodule module;
     private final DType dtype;
-    private final Map<String, Integer> signatures;
+    private final Map<String, PtxEntries.Entry> entries;
     private final Map<String, CudaKernel> kernels = new ConcurrentHashMap<>();
 
-    private CudaModule(String name, CUmodule module, DType dtype, Map<String, Integer> signatures) {
+    private CudaModule(String name, CUmodule module, DType dtype, Map<String, PtxEntries.Entry> entries) {
         this.name = name;
         this.module = module;
         this.dtype = dtype;
-        this.signatures = signatures;
+        this.entries = entries;
     }
 
-    /** Loads {@code ptx} into the current context; {@code dtype} is the type of its {@code real} scalars. */
-    static CudaModule load(String name, String ptx, DType dtype) {
-        byte[] text = ptx.getBytes(StandardCharsets.US_ASCII);
-        byte[] image = new byte[text.length + 1];   // cuModuleLoadData reads a NUL-terminated image
-        System.arraycopy(text, 0, image, 0, text.length);
+    /**
+     * Loads {@code image} (PTX text and a terminating NUL, as cuModuleLoadData reads it) into the current
+     * context; {@code dtype} is the type of its {@code real} scalars.
+     */
+    static CudaModule load(String name, byte[] image, DType dtype) {
         CUmodule module = new CUmodule();
         int result = JCudaDriver.cuModuleLoadData(module, image);
         if (result == Cuda.ERROR_UNSUPPORTED_PTX_VERSION) {
@@ -36,21 +36,29 @@ final class CudaModule {
                     + " this PTX; update the NVIDIA driver)", "cuModuleLoadData", result);
         }
         Cuda.check(result, "load module " + name, "cuModuleLoadData");
-        return new CudaModule(name, module, dtype, PtxSignatures.parse(ptx));
+        return new CudaModule(name, module, dtype, PtxEntries.of(image));
+    }
+
+    /** {@code ptx} as a module image: its bytes and a terminating NUL. */
+    static byte[] image(String ptx) {
+        byte[] text = ptx.getBytes(StandardCharsets.US_ASCII);
+        byte[] image = new byte[text.length + 1];
+        System.arraycopy(text, 0, image, 0, text.length);
+        return image;
     }
 
     /** The kernel {@code kernel}, with the parameter count its PTX declares. */
     CudaKernel kernel(String kernel) {
         return kernels.computeIfAbsent(kernel, k -> {
-            Integer params = signatures.get(k);
-            if (params == null) {
+            PtxEntries.Entry entry = entries.get(k);
+            if (entry == null) {
                 throw new IllegalStateException("cuda: module " + name + " has no kernel " + k + " (it has "
-                        + signatures.keySet() + ")");
+                        + entries.keySet() + ")");
             }
             CUfunction function = new CUfunction();
             Cuda.check(JCudaDriver.cuModuleGetFunction(function, module, k), "find kernel " + k,
                     "cuModuleGetFunction");
-            return new CudaKernel(k, function, dtype, params);
+            return new CudaKernel(k, function, dtype, entry.paramTypes().size());
         });
     }
 

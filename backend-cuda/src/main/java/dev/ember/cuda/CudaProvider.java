@@ -54,8 +54,7 @@ public final class CudaProvider implements BackendProvider {
             if (mismatch != null) {
                 return Probe.unavailable(mismatch, PRIORITY);
             }
-            return Probe.available(device.describe() + "; " + Nvrtc.load().describe() + "; "
-                    + CublasGemm.describeAvailability(), PRIORITY);
+            return Probe.available(device.describe() + "; " + CudaLibraries.describe(), PRIORITY);
         } catch (InvalidOptionException e) {
             return Probe.misconfigured(e.getMessage(), PRIORITY);
         } catch (LinkageError e) {

@@ -15,6 +15,10 @@ import java.util.Properties;
 public final class KernelImages {
     /** Where the modules and {@code kernels.properties} lie on the class path. */
     public static final String DIRECTORY = "/dev/ember/cuda/ptx/";
+    /** The shared dialect kernels built as float ({@code -DREAL=float}). */
+    public static final String F32 = "ember_f32";
+    /** The shared dialect kernels built as double, with the F32/F64 casts. */
+    public static final String F64 = "ember_f64";
 
     private static final String PROPERTIES = "kernels.properties";
 

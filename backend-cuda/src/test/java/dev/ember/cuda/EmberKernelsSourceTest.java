@@ -31,4 +31,11 @@ class EmberKernelsSourceTest {
         assertThat(includes).containsExactlyElementsOf(expected);
         assertThat(source).contains("#ifdef EMBER_F64\n#include \"cast.cl\"\n#endif");
     }
+
+    @Test
+    public void theSharedKernelsAreBuiltForTheBlockSizeTheBackendLaunches() throws IOException {
+        String script = Files.readString(Path.of("src/build/build-ptx.sh"));
+        assertThat(script).contains("-DREAL=float -DEMBER_WG=" + CudaCompileOptions.GROUP_SIZE)
+                .contains("-DEMBER_F64 -DEMBER_WG=" + CudaCompileOptions.GROUP_SIZE);
+    }
 }

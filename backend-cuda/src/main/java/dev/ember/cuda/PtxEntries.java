@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 /**
  * The kernel entry points of a PTX module, as nvcc writes them: {@code .visible .entry NAME(}, one
  * {@code .param .TYPE NAME_param_I} line per parameter, {@code )}, then directives such as
- * {@code .maxntid 256, 1, 1} before the body's {@code {}. Tests compare them with what the host launches.
+ * {@code .maxntid 256, 1, 1} before the body's {@code {}. A launch passes its arguments as an untyped
+ * array, so a count that disagrees with the kernel's would read garbage: the launcher checks every
+ * launch against these, and the tests compare them with what the host launches.
  */
 final class PtxEntries {
     /**
