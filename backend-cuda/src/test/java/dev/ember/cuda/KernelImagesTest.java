@@ -1,6 +1,5 @@
 package dev.ember.cuda;
 
-import dev.ember.core.conformance.ConformanceSupport;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -10,12 +9,11 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * kernels.properties tells the truth about this build: where nvcc was found (as build-ptx.sh looks for it:
  * the PATH, then /usr/local/cuda/bin) the kernels were built; where not, the images say why. With
- * {@code -Dember.require=nvcc} a missing nvcc fails instead.
+ * {@code -Dember.requireTools=nvcc} a missing nvcc fails instead.
  */
 class KernelImagesTest {
     private static final String NO_NVCC = "nvcc not found on the PATH or in /usr/local/cuda/bin";
@@ -35,11 +33,7 @@ class KernelImagesTest {
             assertThat(images.arch()).matches("compute_\\d+");
             assertThat(images.modules()).contains(GemmPlan.MODULE, GemmPlan.TF32_MODULE, "ember_f32", "ember_f64");
         } else {
-            if (ConformanceSupport.required().contains("nvcc")) {
-                fail("nvcc is required (-D" + ConformanceSupport.REQUIRE_PROPERTY + "="
-                        + System.getProperty(ConformanceSupport.REQUIRE_PROPERTY) + ") but the build found none: "
-                        + images.reason());
-            }
+            Tools.failIfRequired("nvcc", "the build found none: " + images.reason());
             assertThat(images.built()).isFalse();
             assertThat(images.reason()).isEqualTo(NO_NVCC);
             assertThat(images.toolkitVersion()).isZero();

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the very options NVRTC gets ({@link CudaCompileOptions}): each representative expression must
  * compile for F32 and F64, and its PTX entry must take the parameters the launch passes
  * ({@link ExpressionSource}: {@code rows, cols}, four per input, two per output, one per value).
- * Without nvcc the test skips, or fails when {@code -Dember.require} names nvcc. Where NVRTC is
+ * Without nvcc the test skips, or fails when {@code -Dember.requireTools} names nvcc. Where NVRTC is
  * present (a GPU machine) the same programs go through it too, as the backend will compile them.
  */
 class RenderedKernelNvccTest {

@@ -1,6 +1,5 @@
 package dev.ember.cuda;
 
-import dev.ember.core.conformance.ConformanceSupport;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -10,14 +9,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The build tools some tests run (nvcc, the C compiler): found on PATH or in given directories; a
- * missing one skips the test with the reason, or fails it when {@code -Dember.require} names the tool.
+ * missing one skips the test with the reason, or fails it when {@code -Dember.requireTools} names the tool.
  * The same property makes a missing library fail the tests that use it where present ({@link #failIfRequired}).
+ * It is not {@code ember.require}: that one lists backends, and every backend suite runs on each name in it.
  */
 final class Tools {
     /** What one run of a tool gave. */
@@ -40,11 +42,20 @@ final class Tools {
         throw new AssertionError("unreachable");
     }
 
-    /** Fails the test when {@code -Dember.require} names something (e.g. {@code nvrtc}) that is missing. */
+    /** The system property naming the tools and libraries that must be present (comma-separated). */
+    static final String REQUIRE_PROPERTY = "ember.requireTools";
+
+    /** Whether {@code -Dember.requireTools} names {@code name}. */
+    static boolean required(String name) {
+        return Arrays.stream(System.getProperty(REQUIRE_PROPERTY, "").split(","))
+                .map(t -> t.strip().toLowerCase(Locale.ROOT)).anyMatch(name::equals);
+    }
+
+    /** Fails the test when {@code -Dember.requireTools} names something (e.g. {@code nvrtc}) that is missing. */
     static void failIfRequired(String name, String reason) {
-        if (ConformanceSupport.required().contains(name)) {
-            Assertions.fail(name + " is required (-D" + ConformanceSupport.REQUIRE_PROPERTY + "="
-                    + System.getProperty(ConformanceSupport.REQUIRE_PROPERTY) + ") but unavailable: " + reason);
+        if (required(name)) {
+            Assertions.fail(name + " is required (-D" + REQUIRE_PROPERTY + "=" + System.getProperty(REQUIRE_PROPERTY)
+                    + ") but unavailable: " + reason);
         }
     }
 
