@@ -234,7 +234,7 @@ public final class CudaBackend extends DialectBackend<CudaBuffer> {
         }
         GemmPlan plan = GemmPlan.choose(dtype, transA, transB, m, n, k, a.offset(), lda, b.offset(), ldb, c.offset(),
                 ldc, settings.tf32(), device.major());
-        gemmKernel(plan.kernel(), dtype).args(stream).i(m).i(n).i(k).real(alpha).span(a).i(lda).span(b).i(ldb)
+        gemmKernel(plan.kernel()).args(stream).i(m).i(n).i(k).real(alpha).span(a).i(lda).span(b).i(ldb)
                 .real(beta).span(c).i(ldc)
                 .launch(plan.gridX(), plan.gridY(), plan.gridZ(), plan.blockX(), plan.blockY(), plan.blockZ(),
                         plan.sharedBytes());
@@ -244,9 +244,9 @@ public final class CudaBackend extends DialectBackend<CudaBuffer> {
         return DeviceAddress.of(((CudaBuffer) s.buffer()).pointer()) + (long) s.offset() * s.buffer().dtype().bytes();
     }
 
-    private CudaKernel gemmKernel(String kernel, DType dtype) {
+    private CudaKernel gemmKernel(String kernel) {
         String module = GemmPlan.moduleOf(kernel);
-        return context.module(module, dtype, () -> images.ptx(module)).kernel(kernel);
+        return context.module(module, () -> images.ptx(module)).kernel(kernel);
     }
 
     // ---------------------------------------------------------------- fused expressions
@@ -265,7 +265,7 @@ public final class CudaBackend extends DialectBackend<CudaBuffer> {
     protected KernelArgs expressionLaunch(Expression expression, DType dtype) {
         bind();
         String key = "expression/" + dtype + "/" + expression.structure();
-        return context.module(key, dtype, () -> CudaModule.image(nvrtc.compile(
+        return context.module(key, () -> CudaModule.image(nvrtc.compile(
                 KernelSources.program(Dialect.CUDA, KernelSources.EXPRESSION_PRELUDE) + ExpressionSource.render(expression),
                 "ember_expression.cu", CudaCompileOptions.options(dtype))))
                 .kernel(ExpressionSource.KERNEL).args(stream);
@@ -277,7 +277,7 @@ public final class CudaBackend extends DialectBackend<CudaBuffer> {
     protected KernelArgs launch(DType dtype, String kernel) {
         bind();
         String module = dtype == DType.F32 ? KernelImages.F32 : KernelImages.F64;
-        return context.module(module, dtype, () -> images.ptx(module)).kernel(kernel).args(stream);
+        return context.module(module, () -> images.ptx(module)).kernel(kernel).args(stream);
     }
 
     @Override

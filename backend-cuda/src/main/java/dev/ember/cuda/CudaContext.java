@@ -1,6 +1,5 @@
 package dev.ember.cuda;
 
-import dev.ember.core.DType;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.JCudaDriver;
@@ -64,7 +63,7 @@ final class CudaContext {
     }
 
     /** The module {@code key}, loaded from its image on first use (the driver JIT-compiles the PTX once). */
-    CudaModule module(String key, DType dtype, Supplier<byte[]> image) {
-        return modules.computeIfAbsent(key, k -> CudaModule.load(k, image.get(), dtype));
+    CudaModule module(String key, Supplier<byte[]> image) {
+        return modules.computeIfAbsent(key, k -> CudaModule.load(k, image.get()));
     }
 }

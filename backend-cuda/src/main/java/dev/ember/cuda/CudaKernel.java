@@ -1,6 +1,5 @@
 package dev.ember.cuda;
 
-import dev.ember.core.DType;
 import dev.ember.core.spi.DeviceBuffer;
 import dev.ember.core.spi.KernelLaunchEvent;
 import dev.ember.core.spi.Span;
@@ -15,24 +14,24 @@ import java.util.List;
 
 /**
  * One kernel of a loaded module. A launch collects its arguments (each a pointer to the value, as
- * {@code cuLaunchKernel} takes them) and checks their number against the PTX before enqueueing.
+ * {@code cuLaunchKernel} takes them), each checked against the PTX's declared parameter type (which
+ * also gives a {@code real} its width), and their number before enqueueing.
  * Unlike an OpenCL kernel object a {@code CUfunction} holds no argument state, so launches from
  * several threads need no lock.
  */
 final class CudaKernel {
     private final String name;
     private final CUfunction function;
-    private final DType dtype;
-    private final int params;
+    private final List<String> params;
     /** The dynamic shared memory this function may take, raised above the 48 KiB default on demand. */
     private volatile int sharedLimit = DEFAULT_SHARED_LIMIT;
     private static final int DEFAULT_SHARED_LIMIT = 48 * 1024;
 
-    CudaKernel(String name, CUfunction function, DType dtype, int params) {
+    /** A kernel whose parameters have these PTX types ({@code u64} pointers, {@code u32} ints, {@code f32}/{@code f64} reals). */
+    CudaKernel(String name, CUfunction function, List<String> params) {
         this.name = name;
         this.function = function;
-        this.dtype = dtype;
-        this.params = params;
+        this.params = List.copyOf(params);
     }
 
     String name() {
@@ -70,21 +69,41 @@ final class CudaKernel {
 
         @Override
         public Launch buffer(DeviceBuffer buffer, int offset) {
+            expect("a pointer", "u64", "b64", "s64");
             values.add(Pointer.to(((CudaBuffer) buffer).pointer()));
-            values.add(Pointer.to(new int[] {offset}));
-            return this;
+            return i(offset);
         }
 
         @Override
         public Launch i(int v) {
+            expect("an int", "u32", "s32", "b32");
             values.add(Pointer.to(new int[] {v}));
             return this;
         }
 
+        /** A scalar of the kernel's {@code real} type, which the PTX declares: {@code f32} or {@code f64}. */
         @Override
         public Launch real(double v) {
-            values.add(dtype == DType.F32 ? Pointer.to(new float[] {(float) v}) : Pointer.to(new double[] {v}));
+            String type = expect("a real", "f32", "f64");
+            values.add(type.equals("f32") ? Pointer.to(new float[] {(float) v}) : Pointer.to(new double[] {v}));
             return this;
+        }
+
+        /** The PTX type of the next parameter, which must be one of {@code types}: a wrong argument list fails here. */
+        private String expect(String what, String... types) {
+            int at = values.size();
+            if (at >= params.size()) {
+                throw new IllegalStateException("cuda: kernel " + name + " takes " + params.size()
+                        + " parameters, the host passes more");
+            }
+            String type = params.get(at);
+            for (String t : types) {
+                if (t.equals(type)) {
+                    return type;
+                }
+            }
+            throw new IllegalStateException("cuda: kernel " + name + " parameter " + at + " is ." + type
+                    + ", the host passes " + what);
         }
 
         /** OpenCL-style sizes: {@code global[d] / local[d]} blocks of {@code local[d]} threads. */
@@ -108,8 +127,8 @@ final class CudaKernel {
 
         /** Enqueues {@code grid} blocks of {@code block} threads with {@code sharedBytes} of dynamic shared memory. */
         void launch(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ, int sharedBytes) {
-            if (values.size() != params) {
-                throw new IllegalStateException("cuda: kernel " + name + " takes " + params
+            if (values.size() != params.size()) {
+                throw new IllegalStateException("cuda: kernel " + name + " takes " + params.size()
                         + " parameters, the host passed " + values.size());
             }
             if (sharedBytes > sharedLimit) {

@@ -1,6 +1,5 @@
 package dev.ember.cuda;
 
-import dev.ember.core.DType;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
@@ -13,22 +12,20 @@ import java.util.concurrent.ConcurrentHashMap;
 final class CudaModule {
     private final String name;
     private final CUmodule module;
-    private final DType dtype;
     private final Map<String, PtxEntries.Entry> entries;
     private final Map<String, CudaKernel> kernels = new ConcurrentHashMap<>();
 
-    private CudaModule(String name, CUmodule module, DType dtype, Map<String, PtxEntries.Entry> entries) {
+    private CudaModule(String name, CUmodule module, Map<String, PtxEntries.Entry> entries) {
         this.name = name;
         this.module = module;
-        this.dtype = dtype;
         this.entries = entries;
     }
 
     /**
      * Loads {@code image} (PTX text and a terminating NUL, as cuModuleLoadData reads it) into the current
-     * context; {@code dtype} is the type of its {@code real} scalars.
+     * context.
      */
-    static CudaModule load(String name, byte[] image, DType dtype) {
+    static CudaModule load(String name, byte[] image) {
         CUmodule module = new CUmodule();
         int result = JCudaDriver.cuModuleLoadData(module, image);
         if (result == Cuda.ERROR_UNSUPPORTED_PTX_VERSION) {
@@ -36,7 +33,7 @@ final class CudaModule {
                     + " this PTX; update the NVIDIA driver)", "cuModuleLoadData", result);
         }
         Cuda.check(result, "load module " + name, "cuModuleLoadData");
-        return new CudaModule(name, module, dtype, PtxEntries.of(image));
+        return new CudaModule(name, module, PtxEntries.of(image));
     }
 
     /** {@code ptx} as a module image: its bytes and a terminating NUL. */
@@ -58,7 +55,7 @@ final class CudaModule {
             CUfunction function = new CUfunction();
             Cuda.check(JCudaDriver.cuModuleGetFunction(function, module, k), "find kernel " + k,
                     "cuModuleGetFunction");
-            return new CudaKernel(k, function, dtype, entry.paramTypes().size());
+            return new CudaKernel(k, function, entry.paramTypes());
         });
     }
 

@@ -14,10 +14,7 @@
 #define DEVICE_FN static __device__ __forceinline__
 #define UNROLL _Pragma("unroll")
 
-static __device__ __forceinline__ int ember_dim(uint3 v, int d) {
-    return d == 0 ? (int) v.x : d == 1 ? (int) v.y : (int) v.z;
-}
-static __device__ __forceinline__ int ember_dim(dim3 v, int d) {
+template <typename V> static __device__ __forceinline__ int ember_dim(V v, int d) {  /* uint3 or dim3 */
     return d == 0 ? (int) v.x : d == 1 ? (int) v.y : (int) v.z;
 }
 
