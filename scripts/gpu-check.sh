@@ -50,6 +50,10 @@ step() {
     local name=$1 seconds=$2
     shift 2
     local start=$SECONDS left=$((deadline - SECONDS))
+    if [[ " ${GPU_CHECK_SKIP:-} " == *" $name "* ]]; then   # e.g. GPU_CHECK_SKIP="mlp-cpu gemm-cupy"
+        note "$name: skipped (GPU_CHECK_SKIP)"
+        return
+    fi
     ((left < seconds)) && seconds=$left
     if ((seconds < 10)); then
         note "$name: skipped, no time left"
@@ -79,11 +83,12 @@ step info 90 "${cli[@]}" info --check
 junit conformance 150 cuda --select-class dev.ember.cuda.CudaConformanceTest --select-class dev.ember.cuda.CudaGemmGpuTest
 step gemm 100 "$java" "${flags[@]}" -cp "$lib/ember-cli.jar" dev.ember.bench.report.DeviceGemmComparison \
     1024,2048,4096,8192 5
+step calls 40 "$java" "${flags[@]}" -cp "$lib/ember-cli.jar" dev.ember.bench.report.DeviceCallCosts cuda
 step mlp-cuda 80 "${cli[@]}" bench mlp --backend cuda --threads 1 --rounds 5
 step mlp-cpu 80 "${cli[@]}" bench mlp --backend cpu --threads "$(nproc)" --rounds 5
 # without the three suites that need the Maven layout (a child JVM's class path, the source tree, the
 # progress bar's absence), none of which touches a backend
-junit nn 120 cuda --select-package dev.ember.nn \
+junit nn 120 cuda,cpu --select-package dev.ember.nn \
     --exclude-classname '.*(TrainingDeterminismTest|WithoutProgressBarTest|LayeringTest)' 
 if [[ -f .gpu/gemm_check.py ]] && python3 -c 'import cupy' 2>/dev/null; then
     step gemm-cupy 60 python3 .gpu/gemm_check.py .gpu/ptx
@@ -92,5 +97,5 @@ fi
 # At most eight files come back: every log in one archive, the JUnit XML in another, and beside them
 # the summary and the logs whose figures go into the notes.
 tar -czf "$out/reports.tar.gz" -C "$work" reports 2>/dev/null
-(cd "$out" && tar -czf logs.tar.gz *.log && rm -f gpu.log conformance.log nn.log)
+(cd "$out" && tar -czf logs.tar.gz *.log && rm -f gpu.log conformance.log nn.log gemm-cupy.log)
 note "done: $(ls "$out" | tr '\n' ' ')"

@@ -122,18 +122,25 @@ public final class Cublas {
         return file;
     }
 
+    /** A new handle on the legacy default stream: see {@link #create(MathMode, long)}. */
+    public Handle create(MathMode mode) {
+        return create(mode, 0);
+    }
+
     /**
-     * A new handle in the calling thread's current CUDA context, with the given math mode.
+     * A new handle in the calling thread's current CUDA context, with the given math mode, whose calls
+     * are enqueued on {@code stream} (a {@code CUstream}'s address; 0 is the legacy default stream), so
+     * they are ordered with that stream's kernels and finished by its synchronisation.
      *
      * @throws IllegalStateException when cuBLAS is unavailable or cannot create a handle (for instance
      *                               with no current context, or out of device memory)
      */
-    public Handle create(MathMode mode) {
+    public Handle create(MathMode mode, long stream) {
         Objects.requireNonNull(mode, "cublas create: math mode");
         if (functions == null) {
             throw new IllegalStateException("cublas: cannot create a handle: " + reason);
         }
-        return new Handle(functions, functions.create(mode), mode);
+        return new Handle(functions, functions.create(mode, stream), mode);
     }
 
     @Override
@@ -215,6 +222,8 @@ public final class Cublas {
         private final MethodHandle destroy;
         /** {@code cublasStatus_t cublasSetMathMode(cublasHandle_t handle, cublasMath_t mode)} */
         private final MethodHandle setMathMode;
+        /** {@code cublasStatus_t cublasSetStream_v2(cublasHandle_t handle, cudaStream_t streamId)} */
+        private final MethodHandle setStream;
         /** {@code cublasStatus_t cublasGetVersion_v2(cublasHandle_t handle, int* version)} */
         private final MethodHandle getVersion;
         /**
@@ -235,6 +244,8 @@ public final class Cublas {
             destroy = NativeLibraries.function(library, "cublasDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
             setMathMode = NativeLibraries.function(library, "cublasSetMathMode",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+            setStream = NativeLibraries.function(library, "cublasSetStream_v2",
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             getVersion = NativeLibraries.function(library, "cublasGetVersion_v2",
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             FunctionDescriptor gemm = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
@@ -268,7 +279,7 @@ public final class Cublas {
             }
         }
 
-        MemorySegment create(MathMode mode) {
+        MemorySegment create(MathMode mode, long stream) {
             MemorySegment handle;
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment handleOut = arena.allocate(ADDRESS);
@@ -287,6 +298,8 @@ public final class Cublas {
             try {
                 int status = (int) setMathMode.invokeExact(handle, mode.code());
                 check(status, () -> "cublasSetMathMode(" + mode + " = " + mode.code() + ")");
+                status = (int) setStream.invokeExact(handle, MemorySegment.ofAddress(stream));
+                check(status, () -> "cublasSetStream_v2");
                 return handle;
             } catch (Throwable e) {
                 try {

@@ -4,8 +4,8 @@ import dev.ember.core.DType;
 
 /**
  * GEMM through cuBLAS, for the {@code gemm=cublas} option: one handle per backend, used by one thread
- * at a time (a cuBLAS handle is not thread-safe). cuBLAS runs on the legacy default stream, which the
- * backend's blocking stream orders against, so its products fall in line with the backend's kernels.
+ * at a time (a cuBLAS handle is not thread-safe), enqueued on the backend's stream, so its products
+ * fall in line with the backend's kernels and {@code synchronize()} waits for them.
  */
 final class CublasGemm implements AutoCloseable {
     private final Cublas.Handle handle;
@@ -14,13 +14,17 @@ final class CublasGemm implements AutoCloseable {
         this.handle = handle;
     }
 
-    /** A handle in the current context, TF32 tensor ops when {@code tf32}; fails with cuBLAS's reason if it is missing. */
-    static CublasGemm open(boolean tf32) {
+    /**
+     * A handle in the current context on {@code stream}, TF32 tensor ops when {@code tf32}; fails with
+     * cuBLAS's reason if it is missing.
+     */
+    static CublasGemm open(boolean tf32, CudaStream stream) {
         Cublas cublas = CudaLibraries.cublas();
         if (!cublas.available()) {
             throw new IllegalStateException("cuda: option gemm=cublas, but " + cublas.reason());
         }
-        return new CublasGemm(cublas.create(tf32 ? Cublas.MathMode.TF32_TENSOR_OP : Cublas.MathMode.DEFAULT));
+        return new CublasGemm(cublas.create(tf32 ? Cublas.MathMode.TF32_TENSOR_OP : Cublas.MathMode.DEFAULT,
+                DeviceAddress.handle(stream.handle())));
     }
 
     synchronized void gemm(DType dtype, boolean transA, boolean transB, int m, int n, int k, double alpha, long a,

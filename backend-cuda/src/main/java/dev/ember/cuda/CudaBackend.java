@@ -61,7 +61,7 @@ public final class CudaBackend extends DialectBackend<CudaBuffer> {
         try {
             context.bind();
             this.stream = new CudaStream();
-            this.cublas = settings.cublas() ? CublasGemm.open(settings.tf32()) : null;
+            this.cublas = settings.cublas() ? CublasGemm.open(settings.tf32(), stream) : null;
         } catch (RuntimeException e) {
             context.release();
             throw e;
@@ -294,7 +294,7 @@ public final class CudaBackend extends DialectBackend<CudaBuffer> {
         }
         closed = true;
         try {
-            bind();
+            context.bind();
             stream.synchronize("close");
         } catch (CudaCallException e) {
             // the stream failed earlier; still release what we hold

@@ -38,6 +38,20 @@ public final class DeviceAddress {
         }
     }
 
+    /** The native handle of a JCuda object that is not a pointer view, e.g. a {@code CUstream}. */
+    public static long handle(NativePointerObject object) {
+        if (object == null) {
+            throw new IllegalArgumentException("device address: handle is null");
+        }
+        try {
+            return (long) NATIVE_POINTER.invokeExact(object);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("device address: cannot read the handle of " + object + ": " + e, e);
+        }
+    }
+
     private static MethodHandle accessor(Class<?> owner, String name) {
         try {
             Method method = owner.getDeclaredMethod(name);

@@ -40,6 +40,15 @@ int cublasDestroy_v2(fake_handle *handle) {
     return 0;
 }
 
+/* the stream the handle's calls are enqueued on; the fake computes on the host at once */
+int cublasSetStream_v2(fake_handle *handle, void *stream) {
+    (void) stream;
+    if (handle == NULL || handle->magic != MAGIC) {
+        return 1;
+    }
+    return 0;
+}
+
 int cublasSetMathMode(fake_handle *handle, int mode) {
     if (handle == NULL || handle->magic != MAGIC) {
         return 1;
