@@ -1,10 +1,10 @@
 package dev.ember.cuda;
 
+import dev.ember.gpu.CStrings;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.JCudaDriver;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -92,7 +92,7 @@ final class CudaDriver {
             Cuda.check(JCudaDriver.cuDeviceGetName(name, name.length, device), "list devices", "cuDeviceGetName");
             long[] total = {0};
             Cuda.check(JCudaDriver.cuDeviceTotalMem(total, device), "list devices", "cuDeviceTotalMem");
-            devices.add(new CudaDevice(i, cString(name),
+            devices.add(new CudaDevice(i, CStrings.of(name),
                     attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
                     attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR),
                     attribute(device, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT),
@@ -109,13 +109,5 @@ final class CudaDriver {
         Cuda.check(JCudaDriver.cuDeviceGetAttribute(value, attribute, device), "list devices",
                 "cuDeviceGetAttribute(" + attribute + ")");
         return value[0];
-    }
-
-    private static String cString(byte[] bytes) {
-        int n = 0;
-        while (n < bytes.length && bytes[n] != 0) {
-            n++;
-        }
-        return new String(bytes, 0, n, StandardCharsets.UTF_8);
     }
 }

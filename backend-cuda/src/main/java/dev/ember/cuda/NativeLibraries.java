@@ -23,6 +23,7 @@ import java.util.Set;
  * stay loaded for the life of the JVM. Also binds their functions ({@link #function}) and reads the C
  * strings they return ({@link #cString}), the same way for every binding.
  */
+@SuppressWarnings("restricted")   // binding native libraries is this class's job; the JVM runs with --enable-native-access
 public final class NativeLibraries {
     /** Where a CUDA toolkit keeps its libraries when the dynamic loader does not know them. */
     static final List<String> TOOLKIT_DIRECTORIES = List.of("/usr/local/cuda/lib64",

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * built with the machine's C compiler, so the FFM bindings' calls run where CUDA is absent. Each is
  * found through {@link NativeLibraries}' directory search, which that exercises too.
  */
+@SuppressWarnings("restricted")   // binding native libraries is this class's job; the JVM runs with --enable-native-access
 final class FakeLibraries {
     private static final Map<String, NativeLibraries.Result> BUILT = new HashMap<>();
     private static Path directory;

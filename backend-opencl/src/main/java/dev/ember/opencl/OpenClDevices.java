@@ -1,5 +1,6 @@
 package dev.ember.opencl;
 
+import dev.ember.gpu.CStrings;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -7,7 +8,6 @@ import org.jocl.Sizeof;
 import org.jocl.cl_device_id;
 import org.jocl.cl_platform_id;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -129,7 +129,7 @@ public final class OpenClDevices {
         CL.clGetPlatformInfo(platform, param, 0, null, size);
         byte[] buffer = new byte[(int) size[0]];
         CL.clGetPlatformInfo(platform, param, buffer.length, Pointer.to(buffer), null);
-        return cString(buffer);
+        return CStrings.of(buffer);
     }
 
     private static String deviceString(cl_device_id device, int param) {
@@ -137,7 +137,7 @@ public final class OpenClDevices {
         CL.clGetDeviceInfo(device, param, 0, null, size);
         byte[] buffer = new byte[(int) size[0]];
         CL.clGetDeviceInfo(device, param, buffer.length, Pointer.to(buffer), null);
-        return cString(buffer);
+        return CStrings.of(buffer);
     }
 
     private static long deviceInt(cl_device_id device, int param) {
@@ -156,13 +156,5 @@ public final class OpenClDevices {
         long[] value = new long[1];
         CL.clGetDeviceInfo(device, param, Sizeof.size_t, Pointer.to(value), null);
         return value[0];
-    }
-
-    private static String cString(byte[] bytes) {
-        int n = 0;
-        while (n < bytes.length && bytes[n] != 0) {
-            n++;
-        }
-        return new String(bytes, 0, n, StandardCharsets.UTF_8);
     }
 }
