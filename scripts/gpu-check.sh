@@ -71,7 +71,9 @@ junit() {
     step "$name" "$seconds" "$java" "${flags[@]}" -Dember.backends="$backends" -Dember.require=cuda -jar \
         "$lib/junit-platform-console-standalone-1.14.4.jar" execute --class-path "$tests_cp" \
         --reports-dir "$work/reports/$name" --details=summary --disable-banner "$@"
-    grep -E "tests (successful|failed|aborted)" "$out/$name.log" | tr -s ' ' | sed "s/^/  $name:/" | tee -a "$summary"
+    if [[ -f "$out/$name.log" ]]; then
+        grep -E "tests (successful|failed|aborted)" "$out/$name.log" | tr -s ' ' | sed "s/^/  $name:/" | tee -a "$summary"
+    fi
 }
 
 { nvidia-smi; nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv; } \
