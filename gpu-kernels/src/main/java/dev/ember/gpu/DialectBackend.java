@@ -35,6 +35,7 @@ public abstract class DialectBackend<B extends DeviceBuffer> implements Backend 
      * @param released   whether one of its buffers was freed already
      * @param grid       launch sizes for the device
      */
+    @SuppressWarnings("this-escape")   // the checks keep this backend only to compare owners, after construction
     protected DialectBackend(Class<B> bufferType, Predicate<B> released, LaunchGrid grid) {
         this.checks = new SpanChecks<>(this, bufferType, released);
         this.grid = grid;
