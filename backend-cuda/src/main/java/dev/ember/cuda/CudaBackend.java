@@ -6,7 +6,6 @@ import dev.ember.core.spi.BufferAccounting;
 import dev.ember.core.spi.DerivedOps;
 import dev.ember.core.spi.DeviceBuffer;
 import dev.ember.core.spi.Expression;
-import dev.ember.core.spi.MemoryLimit;
 import dev.ember.core.spi.MemoryStats;
 import dev.ember.core.spi.Operand;
 import dev.ember.core.spi.Span;
