@@ -9,13 +9,13 @@ import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.JCudaDriver;
 
-import java.util.ArrayList;
+import java.lang.foreign.Arena;
 import java.util.List;
 
 /**
- * One kernel of a loaded module. A launch collects its arguments (each a pointer to the value, as
- * {@code cuLaunchKernel} takes them), each checked against the PTX's declared parameter type (which
- * also gives a {@code real} its width), and their number before enqueueing.
+ * One kernel of a loaded module. A launch collects its arguments into one native block
+ * ({@link KernelParameters}), each checked against the PTX's declared parameter type (which also
+ * gives a {@code real} its width), and their number before enqueueing.
  * Unlike an OpenCL kernel object a {@code CUfunction} holds no argument state, so launches from
  * several threads need no lock.
  */
@@ -56,7 +56,7 @@ final class CudaKernel {
     /** The arguments of one launch, in kernel parameter order. */
     final class Launch implements KernelArgs {
         private final CudaStream stream;
-        private final List<Pointer> values = new ArrayList<>();
+        private final KernelParameters values = new KernelParameters();
 
         private Launch(CudaStream stream) {
             this.stream = stream;
@@ -70,14 +70,14 @@ final class CudaKernel {
         @Override
         public Launch buffer(DeviceBuffer buffer, int offset) {
             expect("a pointer", "u64", "b64", "s64");
-            values.add(Pointer.to(((CudaBuffer) buffer).pointer()));
+            values.add64(DeviceAddress.of(((CudaBuffer) buffer).pointer()));
             return i(offset);
         }
 
         @Override
         public Launch i(int v) {
             expect("an int", "u32", "s32", "b32");
-            values.add(Pointer.to(new int[] {v}));
+            values.add32(v);
             return this;
         }
 
@@ -85,13 +85,17 @@ final class CudaKernel {
         @Override
         public Launch real(double v) {
             String type = expect("a real", "f32", "f64");
-            values.add(type.equals("f32") ? Pointer.to(new float[] {(float) v}) : Pointer.to(new double[] {v}));
+            if (type.equals("f32")) {
+                values.add32(Float.floatToRawIntBits((float) v));
+            } else {
+                values.add64(Double.doubleToRawLongBits(v));
+            }
             return this;
         }
 
         /** The PTX type of the next parameter, which must be one of {@code types}: a wrong argument list fails here. */
         private String expect(String what, String... types) {
-            int at = values.size();
+            int at = values.count();
             if (at >= params.size()) {
                 throw new IllegalStateException("cuda: kernel " + name + " takes " + params.size()
                         + " parameters, the host passes more");
@@ -127,17 +131,19 @@ final class CudaKernel {
 
         /** Enqueues {@code grid} blocks of {@code block} threads with {@code sharedBytes} of dynamic shared memory. */
         void launch(int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ, int sharedBytes) {
-            if (values.size() != params.size()) {
+            if (values.count() != params.size()) {
                 throw new IllegalStateException("cuda: kernel " + name + " takes " + params.size()
-                        + " parameters, the host passed " + values.size());
+                        + " parameters, the host passed " + values.count());
             }
             if (sharedBytes > sharedLimit) {
                 raiseSharedLimit(sharedBytes);
             }
             KernelLaunchEvent event = KernelLaunchEvent.start();
-            Cuda.check(JCudaDriver.cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes,
-                    stream.handle(), Pointer.to(values.toArray(new Pointer[0])), null), "launch " + name,
-                    "cuLaunchKernel");
+            try (Arena arena = Arena.ofConfined()) {
+                Cuda.check(JCudaDriver.cuLaunchKernel(function, gridX, gridY, gridZ, blockX, blockY, blockZ,
+                        sharedBytes, stream.handle(), Pointer.to(values.pack(arena).asByteBuffer()), null),
+                        "launch " + name, "cuLaunchKernel");
+            }
             stream.launched();
             if (event != null) {
                 event.commit(CudaProvider.NAME, name, (long) gridX * gridY * gridZ * blockX * blockY * blockZ);
