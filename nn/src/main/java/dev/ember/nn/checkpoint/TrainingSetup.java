@@ -14,9 +14,11 @@ import dev.ember.nn.optim.Adam;
 import dev.ember.nn.optim.AdamW;
 import dev.ember.nn.optim.GradientClipping;
 import dev.ember.nn.optim.Momentum;
+import dev.ember.nn.optim.Nesterov;
 import dev.ember.nn.optim.Optimizer;
 import dev.ember.nn.optim.RmsProp;
 import dev.ember.nn.optim.Sgd;
+import dev.ember.nn.schedule.CosineDecay;
 import dev.ember.nn.schedule.ExponentialDecay;
 import dev.ember.nn.schedule.InverseTimeDecay;
 import dev.ember.nn.schedule.LearningRateSchedule;
@@ -62,6 +64,9 @@ final class TrainingSetup {
                     "interval", (long) d.interval()));
         } else if (o.schedule() instanceof StepDecay s) {
             opt.put("schedule", Map.of("kind", "step_decay", "factor", s.factor(), "every", (long) s.every()));
+        } else if (o.schedule() instanceof CosineDecay c) {
+            opt.put("schedule", Map.of("kind", "cosine_decay", "warmup_epochs", (long) c.warmupEpochs(),
+                    "decay_epochs", (long) c.decayEpochs(), "floor", c.floor()));
         }
         if (o.clipping() != null) {
             opt.put("clipping", Map.of("kind", o.clipping().kind(), "limit", o.clipping().limit()));
@@ -84,11 +89,11 @@ final class TrainingSetup {
     /** Why this model's compile arguments have no checkpoint form, or null. */
     private static String unsupported(Model model) {
         Optimizer o = model.optimizer();
-        if (!List.of("sgd", "momentum", "rmsprop", "adam", "adamw").contains(o.name())) {
+        if (!List.of("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw").contains(o.name())) {
             return "optimizer '" + o.name() + "' is not one of Ember's";
         }
         if (o.schedule() != null && !(o.schedule() instanceof ExponentialDecay || o.schedule() instanceof InverseTimeDecay
-                || o.schedule() instanceof StepDecay)) {
+                || o.schedule() instanceof StepDecay || o.schedule() instanceof CosineDecay)) {
             return "the learning-rate schedule " + o.schedule().getClass().getName() + " is not one of Ember's";
         }
         if (lossName(model.loss()) == null) {
@@ -133,11 +138,12 @@ final class TrainingSetup {
             Optimizer opt = switch (o.string("name")) {
                 case "sgd" -> new Sgd(lr);
                 case "momentum" -> new Momentum(lr, h.number("beta"));
+                case "nesterov" -> new Nesterov(lr, h.number("beta"));
                 case "rmsprop" -> new RmsProp(lr, h.number("beta"), h.number("epsilon"));
                 case "adam" -> new Adam(lr, h.number("beta1"), h.number("beta2"), h.number("epsilon"));
                 case "adamw" -> new AdamW(lr, h.number("weight_decay"), h.number("beta1"), h.number("beta2"),
                         h.number("epsilon"));
-                default -> throw o.bad("name", "sgd, momentum, rmsprop, adam or adamw");
+                default -> throw o.bad("name", "sgd, momentum, nesterov, rmsprop, adam or adamw");
             };
             if (o.has("schedule")) {
                 opt.schedule(schedule(o.object("schedule")));
@@ -183,7 +189,9 @@ final class TrainingSetup {
             case "inverse_time_decay" -> new InverseTimeDecay(s.number("decay_rate"),
                     (int) s.integer("interval", 1, Integer.MAX_VALUE));
             case "step_decay" -> new StepDecay(s.number("factor"), (int) s.integer("every", 1, Integer.MAX_VALUE));
-            default -> throw s.bad("kind", "exponential_decay, inverse_time_decay or step_decay");
+            case "cosine_decay" -> new CosineDecay((int) s.integer("warmup_epochs", 0, Integer.MAX_VALUE),
+                    (int) s.integer("decay_epochs", 1, Integer.MAX_VALUE), s.number("floor"));
+            default -> throw s.bad("kind", "exponential_decay, inverse_time_decay, step_decay or cosine_decay");
         };
     }
 }

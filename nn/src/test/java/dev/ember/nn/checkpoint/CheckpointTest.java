@@ -15,7 +15,9 @@ import dev.ember.nn.metrics.Metrics;
 import dev.ember.nn.model.Model;
 import dev.ember.nn.model.Sequential;
 import dev.ember.nn.optim.Adam;
+import dev.ember.nn.optim.Nesterov;
 import dev.ember.nn.optim.Sgd;
+import dev.ember.nn.schedule.CosineDecay;
 import dev.ember.nn.schedule.ExponentialDecay;
 import dev.ember.nn.testing.TestBackends;
 import dev.ember.nn.train.FitOptions;
@@ -82,6 +84,21 @@ class CheckpointTest {
                     .containsEntry("step", "4").containsKeys("ember_version", "architecture", "training");
             assertThat(f.header().tensor("optimizer/dense_0/kernel/m")).isNotNull();
             assertThat(f.header().tensor("batch_norm_1/moving_mean")).isNotNull();
+        }
+    }
+
+    @Test
+    void nesterovAndCosineDecayAreRecordedAndRebuilt() {
+        Path file = dir.resolve("n.safetensors");
+        try (Sequential m = net(3)) {
+            m.compile(new Nesterov(0.05, 0.8).schedule(new CosineDecay(1, 5, 0.1)), Losses.binaryCrossEntropy());
+            m.fit(Generators.moons(40, 0.2, 3), FitOptions.defaults().epochs(2).batchSize(20).progress(false));
+            m.save(file);
+        }
+        try (Sequential back = Model.load(file, cpu, null)) {
+            assertThat(back.optimizer().name()).isEqualTo("nesterov");
+            assertThat(back.optimizer().hyperparameters()).containsEntry("beta", 0.8);
+            assertThat(back.optimizer().schedule()).isEqualTo(new CosineDecay(1, 5, 0.1));
         }
     }
 

@@ -44,6 +44,24 @@ class OptimizerTest extends BackendTest {
     }
 
     @Test
+    public void nesterovLooksAheadAlongTheNewVelocity() {
+        // v1 = 0.1 g1 = [0.05, -0.025];   p1 = p0 - 0.1 (0.9 v1 + 0.1 g1) = [0.9905, -1.99525]
+        // v2 = 0.9 v1 + 0.1 g2 = [0.055, 0.0075]; p2 = p1 - 0.1 (0.9 v2 + 0.1 g2) = [0.98455, -1.998925]
+        double[] expected = {0.98455, -1.998925};
+        double[] v = new double[2];
+        double[] p = P0.clone();
+        for (double[] g : new double[][] {G1, G2}) {
+            for (int i = 0; i < 2; i++) {
+                v[i] = 0.9 * v[i] + 0.1 * g[i];
+                p[i] -= 0.1 * (0.9 * v[i] + 0.1 * g[i]);
+            }
+        }
+        assertThat(p).containsExactly(expected, within(1e-15));
+        assertThat(twoSteps(new Nesterov(0.1, 0.9), DType.F64)).containsExactly(expected, within(1e-15));
+        assertThat(twoSteps(new Nesterov(0.1, 0.9), DType.F32)).containsExactly(expected, within(1e-6));
+    }
+
+    @Test
     public void rmsprop() {
         double lr = 0.01;
         double beta = 0.9;
