@@ -155,7 +155,8 @@ public final class Checkpoints {
             Map<Variable, double[][]> slots = new HashMap<>();
             List<String> names = o.slotNames();
             for (Variable v : model.trainableVariables()) {
-                if (header.tensor(OPTIMIZER_PREFIX + v.name() + "/" + names.getFirst()) != null) {
+                // plain SGD keeps no slots: nothing to read back but its step count
+                if (!names.isEmpty() && header.tensor(OPTIMIZER_PREFIX + v.name() + "/" + names.getFirst()) != null) {
                     double[][] values = new double[names.size()][];
                     for (int i = 0; i < names.size(); i++) {
                         values[i] = file.doubles(header.tensor(OPTIMIZER_PREFIX + v.name() + "/" + names.get(i)));

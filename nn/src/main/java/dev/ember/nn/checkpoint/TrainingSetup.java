@@ -55,6 +55,7 @@ final class TrainingSetup {
         Map<String, Object> opt = new LinkedHashMap<>();
         opt.put("name", o.name());
         opt.put("learning_rate", o.initialLearningRate());
+        opt.put("rate_factor", o.rateFactor());
         opt.put("hyperparameters", new LinkedHashMap<>(new java.util.TreeMap<>(o.hyperparameters())));
         opt.put("slots", List.copyOf(o.slotNames()));
         if (o.schedule() instanceof ExponentialDecay e) {
@@ -147,6 +148,9 @@ final class TrainingSetup {
             };
             if (o.has("schedule")) {
                 opt.schedule(schedule(o.object("schedule")));
+            }
+            if (o.has("rate_factor")) {   // files from before ReduceOnPlateau have none: 1
+                opt.rateFactor(o.number("rate_factor"));
             }
             if (o.has("clipping")) {
                 Config k = o.object("clipping");

@@ -24,6 +24,7 @@ public abstract class Optimizer implements AutoCloseable {
     private double rate;
     private LearningRateSchedule schedule;   // null: constant
     private GradientClipping clipping;
+    private double rateFactor = 1;   // lowered by ReduceOnPlateau; multiplies the scheduled rate
     private int iterations;
     /** The rate and step count as the update kernels read them: live, so a traced step reads them at every replay. */
     private final LiveScalar liveRate;
@@ -114,10 +115,27 @@ public abstract class Optimizer implements AutoCloseable {
         return this;
     }
 
-    /** Sets the learning rate for {@code epoch} from the schedule. */
+    /** Sets the learning rate for {@code epoch}: the schedule's rate times {@link #rateFactor()}. */
     public void beginEpoch(int epoch) {
-        double r = schedule == null ? initialRate : schedule.rate(initialRate, epoch);
+        double r = (schedule == null ? initialRate : schedule.rate(initialRate, epoch)) * rateFactor;
         this.rate = Check.learningRate(name + " (scheduled, epoch " + epoch + ")", r);
+    }
+
+    /** What the scheduled rate is multiplied by: 1, unless a {@code ReduceOnPlateau} lowered it. */
+    public double rateFactor() {
+        return rateFactor;
+    }
+
+    /**
+     * Sets the factor on the scheduled rate, in {@code (0, 1]}, from the next {@link #beginEpoch}
+     * (checkpoints record it, so a resumed run continues at the reduced rate).
+     */
+    public Optimizer rateFactor(double factor) {
+        if (!(factor > 0 && factor <= 1)) {
+            throw new IllegalArgumentException(name + ": rateFactor must be in (0, 1], got " + factor);
+        }
+        this.rateFactor = factor;
+        return this;
     }
 
     /** Number of update steps taken (Adam's bias-correction step is this count). */

@@ -13,6 +13,8 @@ import dev.ember.nn.metrics.Metrics;
 import dev.ember.nn.model.Model;
 import dev.ember.nn.model.Sequential;
 import dev.ember.nn.optim.Adam;
+import dev.ember.nn.optim.Sgd;
+import dev.ember.nn.schedule.ExponentialDecay;
 import dev.ember.nn.testing.TestBackends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +27,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** ModelCheckpoint, EarlyStopping, CsvLogger and History's key check, on the CPU backend. */
 class CallbacksTest {
@@ -158,5 +161,53 @@ class CallbacksTest {
             assertThatThrownBy(() -> h.get("val_loss")).hasMessageContaining("no key 'val_loss'");
             assertThat(h.has("accuracy")).isTrue();
         }
+    }
+
+    @Test
+    void reduceOnPlateauLowersTheRateAfterPatienceEpochsWithoutGainAndStopsAtItsFloor() {
+        try (Sequential m = net(0.1)) {
+            ReduceOnPlateau plateau = new ReduceOnPlateau("val_loss", 0.5, 2, 0.01, 0.02);
+            plateau.setModel(m);
+            plateau.onTrainBegin(10, 3);
+            double[] valLoss = {1.0, 0.9, 0.895, 0.9, 0.5, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6};
+            double[] rateAfter = {0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025, 0.02, 0.02, 0.02};
+            for (int epoch = 0; epoch < valLoss.length; epoch++) {
+                m.optimizer().beginEpoch(epoch);
+                plateau.onEpochEnd(epoch, Map.of("val_loss", valLoss[epoch]));
+                m.optimizer().beginEpoch(epoch + 1);
+                assertThat(m.optimizer().learningRate()).as("rate after epoch %d", epoch)
+                        .isCloseTo(rateAfter[epoch], within(1e-15));
+            }
+            assertThat(plateau.reductions()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void reduceOnPlateauScalesAScheduleAndACheckpointKeepsTheReduction() {
+        Path file = dir.resolve("plateau.safetensors");
+        try (Sequential m = new Sequential(new Dense(2, 3), new Dense(1))) {
+            m.backend(cpu).seed(5);
+            m.compile(new Sgd(0.1).schedule(new ExponentialDecay(0.5)), Losses.binaryCrossEntropy());
+            m.fit(train, options(12).callbacks(new ReduceOnPlateau("loss", 0.5, 1, 1e9, 0)));
+            // the first epoch improves on nothing; with minDelta 1e9 each of the other 11 is a plateau
+            assertThat(m.optimizer().rateFactor()).isCloseTo(Math.pow(0.5, 11), within(1e-18));
+            m.save(file);
+        }
+        try (Sequential back = Model.load(file, cpu, null)) {
+            assertThat(back.optimizer().rateFactor()).isCloseTo(Math.pow(0.5, 11), within(1e-18));
+            back.optimizer().beginEpoch(12);
+            assertThat(back.optimizer().learningRate()).isCloseTo(0.1 * Math.pow(0.5, 12) * Math.pow(0.5, 11),
+                    within(1e-18));
+        }
+    }
+
+    @Test
+    void reduceOnPlateauRefusesBadSettingsWithTheValue() {
+        assertThatThrownBy(() -> new ReduceOnPlateau("val_loss", 1.0, 2, 0, 0))
+                .hasMessage("reduceOnPlateau: factor must be in (0, 1), got 1.0");
+        assertThatThrownBy(() -> new ReduceOnPlateau("val_loss", 0.5, 0, 0, 0))
+                .hasMessage("reduceOnPlateau: patience must be >= 1, got 0");
+        assertThatThrownBy(() -> new ReduceOnPlateau("val_loss", 0.5, 1, 0, -1))
+                .hasMessage("reduceOnPlateau: minRate must be >= 0 and finite, got -1.0");
     }
 }
