@@ -5,17 +5,26 @@ import dev.ember.core.Tensor;
 import dev.ember.core.Updates;
 import dev.ember.nn.autodiff.Variable;
 
-/** Gradient descent with momentum: {@code v = βv + (1-β)g; W -= α v}. */
-public final class Momentum extends Optimizer {
+/** Gradient descent with momentum: {@code v = βv + (1-β)g; W -= α v}. {@link Nesterov} adds a look-ahead. */
+public sealed class Momentum extends Optimizer permits Nesterov {
     private final double beta;
 
     public Momentum(double learningRate, double beta) {
-        super("momentum", learningRate);
-        this.beta = Check.beta("momentum", "beta", beta);
+        this("momentum", learningRate, beta);
     }
 
     public Momentum(double learningRate) {
         this(learningRate, 0.9);
+    }
+
+    Momentum(String name, double learningRate, double beta) {
+        super(name, learningRate);
+        this.beta = Check.beta(name, "beta", beta);
+    }
+
+    /** The velocity's averaging weight. */
+    protected final double beta() {
+        return beta;
     }
 
     @Override

@@ -11,12 +11,9 @@ import dev.ember.nn.autodiff.Variable;
  * update ({@code W -= α v}) followed by the correction {@code W -= α (1-β)(g - v)}, both with the
  * live learning rate, so a schedule and a traced step see it as they see every optimiser.
  */
-public final class Nesterov extends Optimizer {
-    private final double beta;
-
+public final class Nesterov extends Momentum {
     public Nesterov(double learningRate, double beta) {
-        super("nesterov", learningRate);
-        this.beta = Check.beta("nesterov", "beta", beta);
+        super("nesterov", learningRate, beta);
     }
 
     public Nesterov(double learningRate) {
@@ -24,20 +21,10 @@ public final class Nesterov extends Optimizer {
     }
 
     @Override
-    public java.util.Map<String, Double> hyperparameters() {
-        return java.util.Map.of("beta", beta);
-    }
-
-    @Override
-    public java.util.List<String> slotNames() {
-        return java.util.List.of("velocity");
-    }
-
-    @Override
     protected void update(Variable v, Tensor grad, LiveScalar rate, LiveScalar step) {
+        super.update(v, grad, rate, step);
         Tensor velocity = slots(v, 1)[0];
-        Updates.momentum(v.value(), grad, velocity, rate, beta);
-        try (Tensor diff = grad.sub(velocity); Tensor lookAhead = diff.mul(1 - beta)) {
+        try (Tensor diff = grad.sub(velocity); Tensor lookAhead = diff.mul(1 - beta())) {
             Updates.sgd(v.value(), lookAhead, rate);
         }
     }
