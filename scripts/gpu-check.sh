@@ -19,6 +19,7 @@ note() { echo "$*" | tee -a "$summary"; }
 
 [[ -f .gpu/java.tar.xz ]] || { note "gpu-check: .gpu/java.tar.xz missing: run scripts/gpu-package.sh first"; exit 1; }
 work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT   # the unpacked runtime and the raw reports (the archive keeps them)
 tar -xJf .gpu/java.tar.xz -C "$work"
 java="$work/java/bin/java"
 "$java" -version >/dev/null 2>&1 || { note "gpu-check: the packed Java runtime does not start"; exit 1; }
