@@ -19,6 +19,7 @@ note() { echo "$*" | tee -a "$summary"; }
 
 [[ -f .gpu/java.tar.xz ]] || { note "gpu-check: .gpu/java.tar.xz missing: run scripts/gpu-package.sh first"; exit 1; }
 work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT   # the unpacked runtime and the raw reports (the archive keeps them)
 tar -xJf .gpu/java.tar.xz -C "$work"
 java="$work/java/bin/java"
 "$java" -version >/dev/null 2>&1 || { note "gpu-check: the packed Java runtime does not start"; exit 1; }
@@ -83,8 +84,7 @@ note "gpu: $(sed -n 2p <(nvidia-smi --query-gpu=name,driver_version,memory.total
 # most important first: a step that finds the deadline passed is skipped
 step info 90 "${cli[@]}" info --check
 junit conformance 150 cuda --select-class dev.ember.cuda.CudaConformanceTest --select-class dev.ember.cuda.CudaGemmGpuTest
-step gemm 100 "$java" "${flags[@]}" -cp "$lib/ember-cli.jar" dev.ember.bench.report.DeviceGemmComparison \
-    1024,2048,4096,8192 5
+step gemm 100 "${cli[@]}" bench gemm --backend cuda --tf32 --sizes 1024,2048,4096,8192 --rounds 5
 step calls 40 "$java" "${flags[@]}" -cp "$lib/ember-cli.jar" dev.ember.bench.report.DeviceCallCosts cuda
 step mlp-cuda 80 "${cli[@]}" bench mlp --backend cuda --threads 1 --rounds 5
 step mlp-cpu 80 "${cli[@]}" bench mlp --backend cpu --threads "$(nproc)" --rounds 5

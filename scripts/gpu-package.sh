@@ -12,7 +12,8 @@ jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 [[ -x "$jdk/bin/jlink" ]] || { echo "gpu-package: needs a JDK 25 with jlink (JAVA_HOME=$jdk)" >&2; exit 1; }
 export JAVA_HOME="$jdk"
 
-./mvnw -B -q ${MAVEN_ARGS:-} package -DskipTests -Dmaven.javadoc.skip=true
+# the cli jar and the modules under it (their test classes included), not the examples
+./mvnw -B -q ${MAVEN_ARGS:-} package -DskipTests -Dmaven.javadoc.skip=true -pl cli -am
 
 out=.gpu
 rm -rf "$out"

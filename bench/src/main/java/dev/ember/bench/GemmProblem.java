@@ -33,8 +33,21 @@ public final class GemmProblem implements AutoCloseable {
 
     /** One {@code C = A B} and a wait for it to finish. */
     public void run() {
+        enqueue();
+        backend.synchronize();
+    }
+
+    /**
+     * One {@code C = A B} without waiting: on a device backend it is queued, so a timing of many calls
+     * between two {@code synchronize()} measures the device's throughput, not each launch's round trip.
+     */
+    public void enqueue() {
         backend.gemm(shape.transA(), shape.transB(), shape.m(), shape.n(), shape.k(), 1.0, sa, shape.lda(),
                 sb, shape.ldb(), 0.0, sc, shape.n());
+    }
+
+    /** Waits for every queued call. */
+    public void synchronize() {
         backend.synchronize();
     }
 

@@ -2,6 +2,8 @@ package dev.ember.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ember.bench.GemmShape;
+import dev.ember.bench.report.DeviceGemmComparison;
+import dev.ember.bench.report.DeviceGemmTable;
 import dev.ember.bench.report.GemmComparison;
 import dev.ember.bench.report.GemmResult;
 import dev.ember.bench.report.GemmTable;
@@ -14,24 +16,28 @@ import picocli.CommandLine.Spec;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
  * {@code ember bench gemm}: Ember's GEMM and numpy/OpenBLAS's at the same thread count, timed in
- * alternating rounds in one invocation, as a table (stderr) or JSON (stdout).
+ * alternating rounds in one invocation, as a table (stderr) or JSON (stdout). On a backend with a
+ * vendor GEMM (cuda: cuBLAS) the comparison is with that instead, on the same device
+ * ({@link DeviceGemmComparison}).
  */
 @Command(name = "gemm",
         mixinStandardHelpOptions = true,
         versionProvider = EmberCommand.Version.class,
-        description = "GEMM GFLOPS next to numpy/OpenBLAS (same thread count, interleaved runs), with the ratio "
-                + "and the fraction of the FP32 peak.")
+        description = {"GEMM GFLOPS next to numpy/OpenBLAS (same thread count, interleaved runs), with the ratio "
+                + "and the fraction of the FP32 peak.",
+                "On cuda: Ember's kernels next to cuBLAS on the same GPU (interleaved runs), with the ratio."})
 public final class BenchGemmCommand implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", defaultValue = "256,512,1024,2048",
             description = "Problems: N for a square, or MxNxK with an optional :NN|NT|TN|TT suffix (default: ${DEFAULT-VALUE}).")
     List<String> sizes;
 
     @Option(names = "--threads", split = ",", defaultValue = "1,2",
-            description = "Thread counts for Ember and OpenBLAS (default: ${DEFAULT-VALUE}).")
+            description = "Thread counts for Ember and OpenBLAS (default: ${DEFAULT-VALUE}); not used on a GPU.")
     List<Integer> threads;
 
     @Option(names = "--dtype", split = ",", defaultValue = "f32",
@@ -40,6 +46,10 @@ public final class BenchGemmCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", defaultValue = "3", description = "Alternating rounds per problem (default: ${DEFAULT-VALUE}).")
     int rounds;
+
+    @Option(names = "--tf32", description = "On cuda, also F32 products with TF32 tensor cores allowed: tf32=true "
+            + "next to cuBLAS's TF32 math.")
+    boolean tf32;
 
     @Mixin
     BenchTarget target;
@@ -58,6 +68,14 @@ public final class BenchGemmCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "bench gemm: --sizes: " + e.getMessage());
         }
+        Optional<DeviceGemmComparison.Vendor> vendor = DeviceGemmComparison.vendorOf(name);
+        if (vendor.isPresent()) {
+            return deviceComparison(name, vendor.get(), shapes, types);
+        }
+        if (tf32) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "bench gemm: --tf32 compares a GPU"
+                    + " backend's GEMM with its vendor library's (cuda), not the '" + name + "' backend's");
+        }
         GemmComparison.Options options;
         try {
             options = new GemmComparison.Options(name, shapes, threads, types, rounds);
@@ -66,6 +84,20 @@ public final class BenchGemmCommand implements Callable<Integer> {
         }
         GemmComparison.Report report = GemmComparison.run(options, BenchOutput.progress(spec));
         return BenchOutput.report(spec, target.json, () -> JsonReport.of(report), () -> GemmTable.format(report));
+    }
+
+    private int deviceComparison(String name, DeviceGemmComparison.Vendor vendor, List<GemmShape> shapes,
+                                 List<DType> types) {
+        DeviceGemmComparison.Options options;
+        try {
+            options = new DeviceGemmComparison.Options(name, vendor, shapes,
+                    DeviceGemmComparison.precisions(types, tf32), rounds);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        DeviceGemmComparison.Report report = DeviceGemmComparison.run(options, BenchOutput.progress(spec));
+        return BenchOutput.report(spec, target.json, () -> DeviceJsonReport.of(report),
+                () -> DeviceGemmTable.format(report));
     }
 
     private DType dtype(String text) {
@@ -100,6 +132,24 @@ public final class BenchGemmCommand implements Callable<Integer> {
 
         private static Double nullIfNaN(double v) {
             return Double.isNaN(v) ? null : v;
+        }
+    }
+
+    /** The JSON document of a device comparison: the device both engines ran on, and per product each one's GFLOPS. */
+    record DeviceJsonReport(String backend, String device, String machine, String vendor, int rounds,
+                            List<DeviceRow> results) {
+        static DeviceJsonReport of(DeviceGemmComparison.Report r) {
+            return new DeviceJsonReport(r.backend(), r.device(), r.machine(), r.vendor(), r.rounds(),
+                    r.rows().stream().map(DeviceRow::of).toList());
+        }
+    }
+
+    record DeviceRow(String op, String precision, int m, int n, int k, String trans, double gflops,
+                     @JsonProperty("vendor_gflops") double vendorGflops, double ratio) {
+        static DeviceRow of(DeviceGemmComparison.Row r) {
+            GemmShape s = r.shape();
+            return new DeviceRow(r.precision().op(), r.precision().label(), s.m(), s.n(), s.k(),
+                    (s.transA() ? "T" : "N") + (s.transB() ? "T" : "N"), r.gflops(), r.vendorGflops(), r.ratio());
         }
     }
 }

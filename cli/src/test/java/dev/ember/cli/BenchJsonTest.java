@@ -1,7 +1,9 @@
 package dev.ember.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ember.bench.GemmShape;
 import dev.ember.bench.TrainNetwork;
+import dev.ember.bench.report.DeviceGemmComparison;
 import dev.ember.bench.report.BaselineEnvironment;
 import dev.ember.bench.report.BaselineServer;
 import dev.ember.bench.report.GemmComparison;
@@ -88,6 +90,31 @@ class BenchJsonTest {
 
         assertThat(json.get("results").get(0).get("baseline_gflops").isNull()).isTrue();
         assertBaselines(json.get("baselines"));
+    }
+
+    @Test
+    void deviceGemmReportNamesTheDeviceAndBothEnginesFigures() throws Exception {
+        var report = new DeviceGemmComparison.Report("cuda", "NVIDIA H200", "Intel Xeon, 16 logical processors,"
+                + " Linux amd64", "cublas", 5, List.of(new DeviceGemmComparison.Row(
+                DeviceGemmComparison.Precision.TF32, GemmShape.parse("2048x1024x512:NT"), 60000, 300000)));
+
+        JsonNode json = parse(BenchGemmCommand.DeviceJsonReport.of(report));
+
+        assertThat(json.get("backend").asText()).isEqualTo("cuda");
+        assertThat(json.get("device").asText()).isEqualTo("NVIDIA H200");
+        assertThat(json.get("machine").asText()).startsWith("Intel Xeon");
+        assertThat(json.get("vendor").asText()).isEqualTo("cublas");
+        assertThat(json.get("rounds").asInt()).isEqualTo(5);
+        JsonNode row = json.get("results").get(0);
+        assertThat(row.get("op").asText()).isEqualTo("sgemm");
+        assertThat(row.get("precision").asText()).isEqualTo("tf32");
+        assertThat(row.get("m").asInt()).isEqualTo(2048);
+        assertThat(row.get("n").asInt()).isEqualTo(1024);
+        assertThat(row.get("k").asInt()).isEqualTo(512);
+        assertThat(row.get("trans").asText()).isEqualTo("NT");
+        assertThat(row.get("gflops").asDouble()).isEqualTo(60000);
+        assertThat(row.get("vendor_gflops").asDouble()).isEqualTo(300000);
+        assertThat(row.get("ratio").asDouble()).isEqualTo(0.2);
     }
 
     private static void assertBaselines(JsonNode baselines) {

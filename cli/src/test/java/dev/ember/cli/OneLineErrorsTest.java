@@ -100,6 +100,15 @@ class OneLineErrorsTest {
     }
 
     @Test
+    void tf32IsRefusedOnABackendWithNoVendorGemm() {
+        InfoCommandTest.Run r = InfoCommandTest.ember("bench", "gemm", "--backend", "cpu", "--threads", "1",
+                "--sizes", "64", "--tf32");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).hasLineCount(1).startsWith("bench gemm: --tf32 compares a GPU backend's GEMM with its"
+                + " vendor library's (cuda), not the 'cpu' backend's").doesNotContain("machine:");
+    }
+
+    @Test
     void threadCountsAreChecked() {
         InfoCommandTest.Run gemm = InfoCommandTest.ember("bench", "gemm", "--backend", "cpu", "--threads", "100000");
         assertThat(gemm.exitCode()).isEqualTo(2);
