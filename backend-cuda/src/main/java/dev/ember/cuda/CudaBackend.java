@@ -87,11 +87,6 @@ public final class CudaBackend extends DialectBackend<CudaBuffer> {
         return stream.launches();
     }
 
-    /** Whether fused expressions run as one NVRTC-compiled kernel (else as the composed primitives). */
-    public boolean fusesExpressions() {
-        return nvrtc.available();
-    }
-
     // ---------------------------------------------------------------- memory
 
     @Override
@@ -217,15 +212,8 @@ public final class CudaBackend extends DialectBackend<CudaBuffer> {
     // ---------------------------------------------------------------- linear algebra
 
     @Override
-    public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, Span a, int lda, Span b,
-                     int ldb, double beta, Span c, int ldc) {
-        DType dtype = checks.sameDtype("gemm", a, b, c);
-        Extents.check("gemm", "A", a, transA ? Extents.matrix(k, m, lda) : Extents.matrix(m, k, lda));
-        Extents.check("gemm", "B", b, transB ? Extents.matrix(n, k, ldb) : Extents.matrix(k, n, ldb));
-        Extents.check("gemm", "C", c, Extents.matrix(m, n, ldc));
-        if (m == 0 || n == 0) {
-            return;
-        }
+    protected void checkedGemm(DType dtype, boolean transA, boolean transB, int m, int n, int k, double alpha, Span a,
+                               int lda, Span b, int ldb, double beta, Span c, int ldc) {
         bind();
         if (cublas != null) {
             cublas.gemm(dtype, transA, transB, m, n, k, alpha, address(a), lda, address(b), ldb, beta, address(c), ldc);

@@ -202,8 +202,8 @@ class DialectLaunchesTest {
         }
 
         @Override
-        public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, Span a, int lda, Span b,
-                         int ldb, double beta, Span c, int ldc) {
+        protected void checkedGemm(DType dtype, boolean transA, boolean transB, int m, int n, int k, double alpha,
+                                   Span a, int lda, Span b, int ldb, double beta, Span c, int ldc) {
         }
     }
 

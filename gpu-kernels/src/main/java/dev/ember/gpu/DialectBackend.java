@@ -17,8 +17,8 @@ import java.util.function.Predicate;
 
 /**
  * The operations both GPU backends run as the shared dialect kernels ({@link KernelSources#COMMON}):
- * argument checks, launch sizes and kernel arguments, written once. A backend supplies its memory,
- * transfers, GEMM and lifecycle, and the three ways to start a launch ({@link #launch},
+ * argument checks, launch sizes and kernel arguments, written once, and GEMM's argument checks. A
+ * backend supplies its memory, transfers, GEMM kernels ({@link #checkedGemm}) and lifecycle, and the three ways to start a launch ({@link #launch},
  * {@link #castLaunch}, {@link #expressionLaunch}); the same Java call then runs the same kernel text on
  * OpenCL and on CUDA.
  *
@@ -41,6 +41,14 @@ public abstract class DialectBackend<B extends DeviceBuffer> implements Backend 
         this.grid = grid;
     }
 
+    /**
+     * {@code C = alpha op(A) op(B) + beta C} on arguments already checked ({@link #gemm}): the same
+     * dtype throughout, every matrix inside its buffer, and {@code m, n >= 1}. Each backend has its
+     * own GEMM kernels; the checks are the same for all.
+     */
+    protected abstract void checkedGemm(DType dtype, boolean transA, boolean transB, int m, int n, int k, double alpha,
+                                        Span a, int lda, Span b, int ldb, double beta, Span c, int ldc);
+
     /** Starts the arguments of one launch of {@code kernel} from the shared program for {@code dtype}. */
     protected abstract KernelArgs launch(DType dtype, String kernel);
 
@@ -56,6 +64,19 @@ public abstract class DialectBackend<B extends DeviceBuffer> implements Backend 
 
     private KernelArgs kernel(DType dtype, String name) {
         return launch(dtype, name);
+    }
+
+    @Override
+    public final void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, Span a, int lda,
+                           Span b, int ldb, double beta, Span c, int ldc) {
+        DType dtype = checks.sameDtype("gemm", a, b, c);
+        Extents.check("gemm", "A", a, transA ? Extents.matrix(k, m, lda) : Extents.matrix(m, k, lda));
+        Extents.check("gemm", "B", b, transB ? Extents.matrix(n, k, ldb) : Extents.matrix(k, n, ldb));
+        Extents.check("gemm", "C", c, Extents.matrix(m, n, ldc));
+        if (m == 0 || n == 0) {
+            return;
+        }
+        checkedGemm(dtype, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     @Override
