@@ -10,7 +10,6 @@ import jcuda.driver.JCudaDriver;
 final class Cuda {
     static final int SUCCESS = 0;
     static final int ERROR_OUT_OF_MEMORY = 2;
-    static final int ERROR_NOT_INITIALIZED = 3;
     static final int ERROR_STUB_LIBRARY = 34;
     static final int ERROR_INSUFFICIENT_DRIVER = 35;
     static final int ERROR_NO_DEVICE = 100;

@@ -44,17 +44,10 @@ public final class CudaProvider implements BackendProvider {
         try {
             BackendOptions options = BackendOptions.of(NAME, OPTIONS, Map.of());
             CudaSettings.of(options);   // a bad property is the user's mistake, whatever the machine
-            String unusable = CudaDriver.initialise();
-            if (unusable != null) {
-                return Probe.unavailable(unusable, PRIORITY);
-            }
-            CudaDevice device = chooseDevice(options);
-            KernelImages images = KernelImages.load();
-            String mismatch = kernelProblem(images, device);
-            if (mismatch != null) {
-                return Probe.unavailable(mismatch, PRIORITY);
-            }
-            return Probe.available(device.describe() + "; " + CudaLibraries.describe(), PRIORITY);
+            Target target = target(options);
+            return Probe.available(target.device().describe() + "; " + CudaLibraries.describe(), PRIORITY);
+        } catch (Unusable e) {
+            return Probe.unavailable(e.reason, PRIORITY);
         } catch (InvalidOptionException e) {
             return Probe.misconfigured(e.getMessage(), PRIORITY);
         } catch (LinkageError e) {
@@ -84,17 +77,43 @@ public final class CudaProvider implements BackendProvider {
     public Backend create(Map<String, String> given) {
         BackendOptions options = BackendOptions.of(NAME, OPTIONS, given);
         CudaSettings settings = CudaSettings.of(options);
+        Target target = target(options);
+        return new CudaBackend(target.device(), target.images(), settings);
+    }
+
+    /** The device the options pick and the jar's kernels, checked as far as the probe and create both need. */
+    private record Target(CudaDevice device, KernelImages images) {
+    }
+
+    /**
+     * The driver initialised, the device chosen and the kernels found loadable by its driver.
+     *
+     * @throws Unusable when this machine cannot run CUDA, with the reason
+     */
+    private static Target target(BackendOptions options) {
         String unusable = CudaDriver.initialise();
         if (unusable != null) {
-            throw new IllegalStateException("cuda: " + unusable);
+            throw new Unusable(unusable);
         }
         CudaDevice device = chooseDevice(options);
         KernelImages images = KernelImages.load();
         String mismatch = kernelProblem(images, device);
         if (mismatch != null) {
-            throw new IllegalStateException("cuda: " + mismatch);
+            throw new Unusable(mismatch);
         }
-        return new CudaBackend(device, images, settings);
+        return new Target(device, images);
+    }
+
+    /** Why this machine cannot run CUDA: the probe's reason as it is, and {@code cuda: reason} from create. */
+    private static final class Unusable extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        private final String reason;
+
+        Unusable(String reason) {
+            super("cuda: " + reason);
+            this.reason = reason;
+        }
     }
 
     /**
